@@ -1,7 +1,7 @@
 // Training throughput of the lab's loop on the seed-mlp setup (784-128-10 ReLU, SGD lr 0.01,
 // batch 64, Fashion-MNIST, torch_default init): median samples/s over epochs, one JSON line.
 // bench/run_train_bench.sh runs the same model in PyTorch from Python in the same run.
-// Usage: initlab_train_bench [--threads N] [--epochs E]
+// Usage: initlab_train_bench [--threads N] [--epochs E] [--autograd 1] (autograd + torch::optim instead of the fused step)
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -13,11 +13,12 @@
 #include "train/runtime.hpp"
 
 int main(int argc, char** argv) {
-  int threads = 0, epochs = 3;
+  int threads = 0, epochs = 3, autograd = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--threads") threads = std::atoi(argv[i + 1]);
     else if (a == "--epochs") epochs = std::atoi(argv[i + 1]);
+    else if (a == "--autograd") autograd = std::atoi(argv[i + 1]);
     else { std::fprintf(stderr, "unknown option %s\n", argv[i]); return 2; }
   }
   using namespace initlab::lab;
@@ -30,10 +31,12 @@ int main(int argc, char** argv) {
   initlab::libtorch::apply_plan(*model, initlab::libtorch::make_plan("torch_default", "", {}, initlab::GeneratorKind::philox, 0));
   TrainConfig config;
   config.epochs = epochs;
+  config.fused = autograd == 0;
   std::vector<double> seconds;
   train_model(model, data, config, [&](const EpochMetrics& m) { seconds.push_back(m.seconds); }, nullptr);
   std::sort(seconds.begin(), seconds.end());
   const double s = seconds[seconds.size() / 2];
-  std::printf("{\"impl\":\"initlab\",\"samples_per_s\":%.1f,\"epoch_s\":%.3f}\n", static_cast<double>(data.train.size()) / s, s);
+  std::printf("{\"impl\":\"%s\",", autograd ? "initlab-autograd" : "initlab");
+  std::printf("\"samples_per_s\":%.1f,\"epoch_s\":%.3f}\n", static_cast<double>(data.train.size()) / s, s);
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "experiments/statistics.hpp"
 #include "initlab/error.hpp"
 #include "initlab/torch/apply.hpp"
+#include "train/fused_mlp.hpp"
 
 namespace {
 
@@ -215,6 +216,77 @@ TEST(Models, EveryKindBuildsAndRunsForward) {
   EXPECT_THROW(build_model("rescnn:8", images, {}), initlab::Error);
   EXPECT_THROW(build_model("rnn:lstm-8-8", images, {}), initlab::Error);
   EXPECT_THROW(build_model("mlp:784-10", images, {"swish", false, 0}), initlab::Error);
+}
+
+}  // namespace
+
+namespace {
+
+// The hand-written MLP step against autograd + torch::optim::SGD from the same initial weights:
+// the same losses per epoch and the same final parameters, for every activation it handles and
+// the SGD variants (plain, momentum, Nesterov with weight decay).
+TEST(FusedMlp, AgreesWithAutogradAndTorchSgd) {
+  DataOptions options;
+  options.val_fraction = 0.2;
+  const DataSplits data = load_data("synthetic:blobs,n=900", options);
+  struct Case {
+    const char* activation;
+    double momentum, weight_decay;
+    bool nesterov;
+  };
+  for (const Case c : {Case{"relu", 0, 0, false}, Case{"tanh", 0.9, 1e-3, true}, Case{"sigmoid", 0.5, 0, false},
+                       Case{"linear", 0.9, 0, false}}) {
+    TrainConfig config;
+    config.lr = 0.05;
+    config.batch = 50;  // 720 training rows: the last batch of each epoch is short
+    config.epochs = 3;
+    config.momentum = c.momentum;
+    config.weight_decay = c.weight_decay;
+    config.nesterov = c.nesterov;
+    std::vector<RunOutcome> outcomes;
+    std::vector<torch::nn::Sequential> nets;
+    torch::Tensor initial;
+    for (const bool fused : {true, false}) {
+      auto net = build_model("mlp:2-16-16-3", data, {c.activation, false, 0.0});
+      initlab::libtorch::apply_plan(*net, initlab::libtorch::make_plan("he_normal", "normal:std=0.1", {}, initlab::GeneratorKind::philox, 3));
+      config.fused = fused;
+      if (fused) EXPECT_NE(FusedMlp::make(net, config, "ce"), nullptr) << c.activation;
+      initial = net->parameters()[0].clone();
+      outcomes.push_back(train_model(net, data, config, nullptr, nullptr));
+      nets.push_back(net);
+    }
+    ASSERT_EQ(outcomes[0].epochs.size(), 3u);
+    for (std::size_t e = 0; e < 3; ++e) {
+      EXPECT_NEAR(outcomes[0].epochs[e].train_loss, outcomes[1].epochs[e].train_loss, 1e-5) << c.activation << " epoch " << e;
+      EXPECT_NEAR(*outcomes[0].epochs[e].val_loss, *outcomes[1].epochs[e].val_loss, 1e-5) << c.activation;
+      EXPECT_NEAR(outcomes[0].epochs[e].grad_norm, outcomes[1].epochs[e].grad_norm, 1e-4 * outcomes[1].epochs[e].grad_norm);
+      EXPECT_EQ(outcomes[0].epochs[e].train_acc, outcomes[1].epochs[e].train_acc) << c.activation;
+    }
+    const auto a = nets[0]->parameters(), b = nets[1]->parameters();
+    for (std::size_t i = 0; i < a.size(); ++i)
+      EXPECT_LT((a[i] - b[i]).abs().max().item<double>(), 1e-4) << c.activation << " parameter " << i;
+    EXPECT_GT((a[0] - initial).abs().max().item<double>(), 1e-2) << "training moved the weights";
+  }
+}
+
+TEST(FusedMlp, OnlyForWhatItComputes) {
+  DataSplits d;
+  d.name = "d";
+  d.num_classes = 3;
+  d.sample_shape = {2};
+  TrainConfig sgd;
+  auto plain = build_model("mlp:2-8-3", d, {});
+  EXPECT_NE(FusedMlp::make(plain, sgd, "ce"), nullptr);
+  EXPECT_EQ(FusedMlp::make(plain, sgd, "mse"), nullptr);
+  TrainConfig adam;
+  adam.optimizer = "adam";
+  EXPECT_EQ(FusedMlp::make(plain, adam, "ce"), nullptr);
+  for (const ModelOptions o : {ModelOptions{"relu", true, 0.0}, ModelOptions{"relu", false, 0.5}, ModelOptions{"gelu", false, 0.0}}) {
+    auto net = build_model("mlp:2-8-3", d, o);
+    EXPECT_EQ(FusedMlp::make(net, sgd, "ce"), nullptr) << o.activation;
+  }
+  auto res = build_model("resmlp:2-8x2-3", d, {});
+  EXPECT_EQ(FusedMlp::make(res, sgd, "ce"), nullptr);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "initlab/error.hpp"
 #include "initlab/number_text.hpp"
+#include "train/fused_mlp.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -104,7 +105,8 @@ RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, con
   model->train();
   torch::manual_seed(config.seed);  // dropout masks
   auto shuffle = at::detail::createCPUGenerator(config.seed);
-  auto optimizer = make_optimizer(model, config);
+  auto fused = config.fused ? FusedMlp::make(model, config, loss) : nullptr;
+  auto optimizer = fused ? nullptr : make_optimizer(model, config);
   const auto params = model->parameters();
   RunOutcome outcome;
   const std::int64_t n = data.train.size();
@@ -135,23 +137,32 @@ RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, con
       const std::int64_t first = in_chunk * config.batch, last = std::min(chunk_x.size(0), first + config.batch);
       const auto x = chunk_x.slice(0, first, last);
       const auto y = chunk_y.slice(0, first, last);
-      optimizer->zero_grad();
-      const auto out = model->forward(x);
-      const auto l = loss_of(loss, out, y, data);
+      torch::Tensor out, l;
+      if (fused) {
+        l = fused->step(x, y);
+        out = fused->logits();
+      } else {
+        optimizer->zero_grad();
+        out = model->forward(x);
+        l = loss_of(loss, out, y, data);
+      }
       const double lv = l.item<double>();
       if (!std::isfinite(lv)) {
         diverged = true;
         break;
       }
-      l.backward();
+      if (!fused) l.backward();
       if (s % kGradNormEvery == 0) {
         grads.clear();
-        for (const auto& p : params)
-          if (p.grad().defined()) grads.push_back(p.grad());
+        if (fused) grads = fused->gradients();
+        else
+          for (const auto& p : params)
+            if (p.grad().defined()) grads.push_back(p.grad());
         if (!grads.empty()) grad_norm_sum += at::linalg_vector_norm(at::stack(at::_foreach_norm(grads)));
         ++grad_norm_samples;
       }
-      optimizer->step();
+      if (fused) fused->apply_update();
+      else optimizer->step();
       loss_sum += lv * static_cast<double>(x.size(0));
       if (data.task == Task::classification) correct += out.detach().argmax(1).eq(y).sum();
       if (config.progress && (s % 20 == 0 || s + 1 == steps)) draw_progress(epoch, config.epochs, s + 1, steps, lv);

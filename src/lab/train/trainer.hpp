@@ -26,6 +26,7 @@ struct TrainConfig {
   std::uint64_t seed = 0;         // shuffling and dropout
   std::string device = "cpu";     // cpu | cuda
   bool progress = false;          // a progress bar on stderr
+  bool fused = true;              // plain MLP + cross-entropy + SGD: the hand-written step (train/fused_mlp.hpp)
 };
 
 // Checks every field; throws Error naming the flag and the valid values.
