@@ -21,7 +21,8 @@ struct PropagateOptions {
 };
 
 nlohmann::json layer_json(const lab::LayerStats& s) {
-  return {{"layer", s.layer}, {"pre_mean", s.pre_mean}, {"pre_var", s.pre_var}, {"theory_var", s.theory_var},
+  return {{"layer", s.layer}, {"name", s.name}, {"pre_mean", s.pre_mean}, {"pre_var", s.pre_var},
+          {"theory_var", s.theory_var ? nlohmann::json(*s.theory_var) : nlohmann::json()},
           {"act_mean", s.act_mean}, {"act_std", s.act_std}, {"dead", s.dead}, {"saturated", s.saturated},
           {"grad_pre_std", s.grad_pre_std}, {"grad_weight_std", s.grad_weight_std}};
 }
@@ -53,12 +54,16 @@ void run_propagate(PropagateOptions& o) {
     const auto& layers = results[0].seeds[0];
     fmt::print("{} with {} ({}, batch {}, seed {})\n", o.config.model, results[0].init, o.config.activation, o.config.batch,
                o.config.seed);
-    fmt::print("{:>5} {:>11} {:>11} {:>7} {:>10} {:>10} {:>6} {:>6} {:>11} {:>11}\n", "layer", "pre var", "theory", "diff",
-               "act mean", "act std", "dead", "satur", "grad(pre)", "grad(W)");
-    for (const auto& s : layers)
-      fmt::print("{:>5} {:>11.4g} {:>11.4g} {:>6.1f}% {:>10.4g} {:>10.4g} {:>6.3f} {:>6.3f} {:>11.4g} {:>11.4g}\n", s.layer,
-                 s.pre_var, s.theory_var, s.theory_var > 0 ? 100 * (s.pre_var - s.theory_var) / s.theory_var : 0.0, s.act_mean,
-                 s.act_std, s.dead, s.saturated, s.grad_pre_std, s.grad_weight_std);
+    fmt::print("{:>5} {:<14} {:>11} {:>11} {:>7} {:>10} {:>10} {:>6} {:>6} {:>11} {:>11}\n", "layer", "name", "pre var", "theory",
+               "diff", "act mean", "act std", "dead", "satur", "grad(pre)", "grad(W)");
+    for (const auto& s : layers) {
+      const std::string theory = s.theory_var ? fmt::format("{:>11.4g}", *s.theory_var) : fmt::format("{:>11}", "-");
+      const std::string diff = s.theory_var && *s.theory_var > 0
+                                   ? fmt::format("{:>6.1f}%", 100 * (s.pre_var - *s.theory_var) / *s.theory_var)
+                                   : fmt::format("{:>7}", "-");
+      fmt::print("{:>5} {:<14} {:>11.4g} {} {} {:>10.4g} {:>10.4g} {:>6.3f} {:>6.3f} {:>11.4g} {:>11.4g}\n", s.layer, s.name, s.pre_var,
+                 theory, diff, s.act_mean, s.act_std, s.dead, s.saturated, s.grad_pre_std, s.grad_weight_std);
+    }
   }
   fmt::print("\n{:<34} {:>12} {:>10} {:>12} {:>12} {:>10}\n", "init", "final std", "spread", "fwd ratio", "bwd ratio", "verdict");
   for (const auto& r : results)
@@ -80,12 +85,14 @@ void add_propagate_command(CLI::App& app) {
   auto o = std::make_shared<PropagateOptions>();
   CLI::App* cmd = app.add_subcommand("propagate", "Signal propagation at init: per-layer statistics next to mean-field theory");
   auto& c = o->config;
-  cmd->add_option("--model", c.model, "mlp:WxL (input W, L layers of W) or mlp:IN-W-...-W");
+  cmd->add_option("--model", c.model,
+                  "mlp:WxL (input W, L layers of W) or mlp:IN-W-...-W (mean-field theory beside), cnn, rescnn:CxK, "
+                  "resmlp:IN-WxK-OUT, file:M.pt (TorchScript)");
   cmd->add_option("--activation", c.activation, "relu | leaky_relu | elu | selu | gelu | silu | tanh | sigmoid | linear");
   cmd->add_option("--init", c.inits, "Init spec, optionally with one sweep: 'normal:std=logspace(1e-4,10,50)' (repeatable)")->required();
   cmd->add_option("--bias-std", c.bias_std, "Biases ~ N(0, S^2) (default 0: zeros)");
   cmd->add_option("--batch", c.batch, "Inputs pushed through");
-  cmd->add_option("--input", c.input, "gaussian | data:SPEC (e.g. data:fashion-mnist)");
+  cmd->add_option("--input", c.input, "gaussian | gaussian:SHAPE (e.g. gaussian:1x28x28) | data:SPEC (e.g. data:fashion-mnist)");
   cmd->add_option("--seeds", c.seeds, "Seeds per init (the spread is over them)");
   cmd->add_option("--seed", c.seed, "First seed");
   cmd->add_flag("--jacobian", o->jacobian, "Singular values of the input-output Jacobian at init (widths up to ~1024)");
@@ -93,7 +100,9 @@ void add_propagate_command(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Intra-op threads (0: all cores)");
   cmd->add_flag("--json", o->json, "Machine-readable output");
   cmd->footer("Examples:\n  initlab propagate --model mlp:100x10 --activation relu --init 'normal:std=logspace(1e-4,10,50)'\n"
-              "  initlab propagate --model mlp:1000x10 --activation tanh --init xavier_normal --bias-std 0.05");
+              "  initlab propagate --model mlp:1000x10 --activation tanh --init xavier_normal --bias-std 0.05\n"
+              "  initlab propagate --model rescnn:16x8 --input data:fashion-mnist --init he_normal --init torch_default\n"
+              "  initlab propagate --model file:net.pt --input gaussian:3x32x32 --init orthogonal --init he_normal");
   cmd->callback([o] { run_propagate(*o); });
 }
 

@@ -23,6 +23,7 @@ class Net(nn.Module):
         return self.fc3(torch.relu(self.fc1(h)))
 torch.jit.script(Net()).save("model.pt")
 torch.jit.trace(nn.Sequential(nn.Linear(5, 7), nn.Tanh(), nn.Linear(7, 2)), torch.randn(1, 5)).save("traced.pt")
+torch.jit.script(nn.Sequential(nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU()), nn.Flatten(), nn.Linear(8 * 6 * 6, 10))).save("convseq.pt")
 PY
 "$py" make_models.py
 "$bin" init model.pt --init he_normal --bias 'constant:value=0.01' --override 'fc3.*=zeros' --seed 3 -o out.pt > report.txt
@@ -46,6 +47,28 @@ w0 = dict(t.named_parameters())["0.weight"]          # (7, 5): orthonormal colum
 assert torch.allclose(w0.t() @ w0, torch.eye(5), atol=1e-5)
 print("torchscript init ok")
 PY
+# propagate on TorchScript models: children used as a chain where they reproduce the forward
+# (nested Sequentials expanded), one stage for a forward that is not a chain.
+"$bin" propagate --model file:traced.pt --input gaussian:5 --init orthogonal --batch 4000 --json > tr.json
+"$bin" propagate --model file:convseq.pt --input gaussian:3x8x8 --init he_normal --batch 256 --seeds 8 --json > cs.json
+"$bin" propagate --model file:model.pt --input gaussian:3x8x8 --init he_normal --batch 16 --json > whole.json
+"$py" - <<'PY'
+import json
+tr = json.load(open("tr.json"))["results"][0]["seeds"][0]
+assert [l["name"] for l in tr] == ["0", "2"], tr
+# 7x5 orthogonal (orthonormal columns) keeps |x|^2: per-unit variance 5/7 of E[x^2] = 1
+assert abs(tr[0]["pre_var"] - 5 / 7) < 0.05, tr[0]["pre_var"]
+assert tr[0]["theory_var"] is None
+cs = json.load(open("cs.json"))["results"][0]["seeds"]
+assert [l["name"] for l in cs[0]] == ["0.0", "2"], cs[0]
+# He-normal conv (fan_in 27) on N(0,1): Var(pre) = 2 (mean over 8 seeds; sd of the chi-square mean ~0.06)
+mean = sum(s[0]["pre_var"] for s in cs) / len(cs)
+assert abs(mean - 2) < 0.2, mean
+assert all(0 <= s[0]["dead"] < 0.2 for s in cs)
+whole = json.load(open("whole.json"))["results"][0]["seeds"][0]
+assert len(whole) == 1 and whole[0]["grad_weight_std"] > 0, whole
+print("torchscript propagate ok")
+PY
 # Bad input: exit 2, one line, no output file.
 set +e
 "$bin" init missing.pt --init he_normal -o x.pt 2> err.txt; rc=$?
@@ -55,4 +78,8 @@ echo "not a model" > junk.pt
 [ "$rc" = 2 ] && grep -q "is not a TorchScript model" err.txt && [ ! -e x.pt ] || { echo "junk model: rc=$rc"; cat err.txt; exit 1; }
 "$bin" init model.pt --init he_normal --override 'fc3' -o x.pt 2> err.txt; rc=$?
 [ "$rc" = 2 ] && grep -q "is not PATTERN=SPEC" err.txt && [ ! -e x.pt ] || { echo "bad override: rc=$rc"; cat err.txt; exit 1; }
+"$bin" propagate --model file:model.pt --init he_normal 2> err.txt > /dev/null; rc=$?
+[ "$rc" = 2 ] && grep -q "needs the input's shape: --input gaussian:SHAPE" err.txt || { echo "propagate without shape: rc=$rc"; cat err.txt; exit 1; }
+"$bin" propagate --model file:junk.pt --input gaussian:3 --init he_normal 2> err.txt > /dev/null; rc=$?
+[ "$rc" = 2 ] && grep -q "is not a TorchScript model" err.txt || { echo "propagate junk: rc=$rc"; cat err.txt; exit 1; }
 echo "1 passed, 0 failed"

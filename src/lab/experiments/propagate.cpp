@@ -1,6 +1,9 @@
 #include "experiments/propagate.hpp"
 
+#include <torch/script.h>
 #include <torch/torch.h>
+
+#include <functional>
 
 #include <limits>
 #include <cmath>
@@ -13,50 +16,85 @@
 #include "initlab/initializer.hpp"
 #include "initlab/mean_field.hpp"
 #include "initlab/number_text.hpp"
+#include "initlab/shape.hpp"
 #include "initlab/spec.hpp"
 #include "initlab/torch/apply.hpp"
 #include "models/models.hpp"
+#include "models/probe.hpp"
 
 namespace initlab::lab {
 namespace {
 
-std::vector<std::int64_t> widths_of(const std::string& spec) {
-  const std::string prefix = "mlp:";
-  if (spec.rfind(prefix, 0) != 0) throw Error("propagate --model '" + spec + "' is not supported; expected mlp:WxL or mlp:IN-W-...-W");
-  const std::string body = spec.substr(prefix.size());
+bool is_mlp(const std::string& spec) { return spec.rfind("mlp:", 0) == 0; }
+
+// mlp:WxL (an input of W, then L layers of W) or mlp:IN-W-...-W: every layer followed by the activation.
+std::vector<std::int64_t> mlp_widths(const std::string& spec) {
+  const std::string body = spec.substr(4);
   if (body.find('-') != std::string::npos) return parse_widths(spec, body);
-  // mlp:WxL: an input of W, then L layers of W
   if (body.find('x') == std::string::npos) throw Error("propagate --model '" + spec + "' needs layers, e.g. mlp:100x10");
   return parse_widths(spec, body.substr(0, body.find('x')) + "-" + body);
 }
 
 double std_of(const torch::Tensor& t) { return t.numel() > 1 ? t.std(/*unbiased=*/false).item<double>() : 0.0; }
 
-bool relu_family(const std::string& a) { return a == "relu" || a == "leaky_relu"; }
-bool saturating(const std::string& a) { return a == "tanh" || a == "sigmoid"; }
+// The network under study, rebuilt for every init and seed.
+struct Subject {
+  std::vector<std::int64_t> mlp;  // widths, for mlp: specs (the mean-field theory applies)
+  DataSplits data;                // shapes for the lab's other models
+  bool file = false;              // a TorchScript model
+};
 
-torch::nn::Sequential build_net(const PropagateConfig& c, const std::string& init, const std::vector<std::int64_t>& widths,
-                                std::uint64_t seed) {
-  torch::nn::Sequential net;
-  for (std::size_t l = 1; l < widths.size(); ++l) {
-    net->push_back("fc" + std::to_string(l), torch::nn::Linear(widths[l - 1], widths[l]));
-    net->push_back("act" + std::to_string(l), make_activation(c.activation));
-  }
+struct Built {
+  torch::nn::Sequential net{nullptr};
+  std::optional<torch::jit::Module> script;
+  std::vector<Stage> stages;
+  std::function<torch::Tensor(const torch::Tensor&)> forward;
+};
+
+Built build(const PropagateConfig& c, const Subject& subject, const std::string& init, std::uint64_t seed, const torch::Tensor& input) {
   const std::string bias = c.bias_std > 0 ? "normal:std=" + number_text(c.bias_std) : "zeros";
-  libtorch::apply_plan(*net, libtorch::make_plan(init, bias, {}, GeneratorKind::philox, seed));
-  return net;
+  const auto plan = libtorch::make_plan(init, bias, {}, GeneratorKind::philox, seed);
+  Built b;
+  if (subject.file) {
+    const std::string path = c.model.substr(5);
+    try {
+      b.script = torch::jit::load(path);
+    } catch (const std::exception&) {
+      throw Error("--model '" + c.model + "': '" + path + "' is not a TorchScript model (save one with torch.jit.save)");
+    }
+    libtorch::apply_plan(*b.script, plan);
+    b.script->eval();
+    b.stages = stages_of(*b.script, input);
+    b.forward = [m = *b.script](const torch::Tensor& x) mutable { return m.forward({x}).toTensor(); };
+    return b;
+  }
+  if (!subject.mlp.empty()) {
+    b.net = torch::nn::Sequential();
+    for (std::size_t l = 1; l < subject.mlp.size(); ++l) {
+      b.net->push_back("fc" + std::to_string(l), torch::nn::Linear(subject.mlp[l - 1], subject.mlp[l]));
+      b.net->push_back("act" + std::to_string(l), make_activation(c.activation));
+    }
+  } else {
+    b.net = build_model(c.model, subject.data, ModelOptions{c.activation, false, 0.0});
+  }
+  libtorch::apply_plan(*b.net, plan);
+  b.net->eval();
+  b.stages = stages_of(b.net);
+  b.forward = [net = b.net](const torch::Tensor& x) mutable { return net->forward(x); };
+  return b;
 }
 
 // The Jacobian of the whole net at each of the first `samples` inputs, by torch::autograd
 // (one backward per output unit), and the statistics of its singular values.
-JacobianSpectrum jacobian_spectrum(torch::nn::Sequential& net, const torch::Tensor& input, int samples) {
+JacobianSpectrum jacobian_spectrum(const std::function<torch::Tensor(const torch::Tensor&)>& forward, const torch::Tensor& input,
+                                   int samples) {
   std::vector<torch::Tensor> values;
   for (int k = 0; k < std::min<std::int64_t>(samples, input.size(0)); ++k) {
     const auto x = input[k].detach().clone().requires_grad_(true);
-    const auto y = net->forward(x.unsqueeze(0)).squeeze(0);
+    const auto y = forward(x.unsqueeze(0)).flatten();
     std::vector<torch::Tensor> rows;
     for (std::int64_t i = 0; i < y.size(0); ++i)
-      rows.push_back(torch::autograd::grad({y[i]}, {x}, {}, /*retain_graph=*/true)[0]);
+      rows.push_back(torch::autograd::grad({y[i]}, {x}, {}, /*retain_graph=*/true)[0].flatten());
     values.push_back(torch::linalg_svdvals(torch::stack(rows).to(torch::kFloat64)));
   }
   const auto s = torch::cat(values);
@@ -70,52 +108,48 @@ JacobianSpectrum jacobian_spectrum(torch::nn::Sequential& net, const torch::Tens
   return j;
 }
 
-std::vector<LayerStats> run_once(const PropagateConfig& c, const std::string& init, const std::vector<std::int64_t>& widths,
-                                 const torch::Tensor& input, std::uint64_t seed, std::optional<JacobianSpectrum>* jacobian) {
-  const int layers = static_cast<int>(widths.size()) - 1;
+// Mean-field prediction of each layer's pre-activation variance (mlp: specs): sigma_w^2 =
+// fan_in * Var(w) of the init, q_1 from the input's second moment.
+std::vector<double> theory_of(const PropagateConfig& c, const std::string& init, const std::vector<std::int64_t>& widths,
+                              const torch::Tensor& input) {
   const Nonlinearity nl = parse_nonlinearity(c.activation);
-  torch::nn::Sequential net = build_net(c, init, widths, seed);
-  if (jacobian) *jacobian = jacobian_spectrum(net, input, c.jacobian_samples);
-  torch::manual_seed(seed);
-  std::vector<torch::Tensor> pre, act;
-  torch::Tensor x = input;
-  int k = 0;
-  for (auto& module : *net) {
-    x = module.forward(x);
-    if (k++ % 2 == 0) {
-      x.retain_grad();
-      pre.push_back(x);
-    } else {
-      act.push_back(x);
-    }
+  const auto target = target_of(parse_spec(init), Shape{widths[1], widths[0]}, Layout::torch);
+  std::vector<double> q;
+  for (std::size_t l = 0; l + 1 < widths.size(); ++l) {
+    const double sw = target.stddev ? *target.stddev * std::sqrt(static_cast<double>(widths[l])) : 0.0;
+    if (l == 0) q.push_back(sw * sw * input.pow(2).mean().item<double>() + c.bias_std * c.bias_std);
+    else q.push_back(variance_map(MeanField{nl, default_param(nl), std::max(sw, 1e-300), c.bias_std}, q.back()));
   }
-  const torch::Tensor cotangent = torch::randn_like(x);
-  (x * cotangent).sum().backward();
-  // Theory: sigma_w^2 = fan_in * Var(w) of the init; q_1 from the input's second moment.
-  const Shape shape{widths[1], widths[0]};
-  const auto target = target_of(parse_spec(init), shape, Layout::torch);
+  return q;
+}
+
+std::vector<LayerStats> run_once(const PropagateConfig& c, const Subject& subject, const std::string& init, const torch::Tensor& input,
+                                 std::uint64_t seed, std::optional<JacobianSpectrum>* jacobian) {
+  Built b = build(c, subject, init, seed, input);
+  if (jacobian) *jacobian = jacobian_spectrum(b.forward, input, c.jacobian_samples);
+  torch::manual_seed(seed);
+  const ProbedForward f = probed_forward(b.stages, input, /*retain_pre_grad=*/true);
+  const torch::Tensor cotangent = torch::randn_like(f.output);
+  (f.output * cotangent).sum().backward();
+  const std::vector<double> theory = subject.mlp.empty() ? std::vector<double>{} : theory_of(c, init, subject.mlp, input);
   std::vector<LayerStats> out;
-  double q = 0;
-  for (int l = 0; l < layers; ++l) {
-    const double fan_in = static_cast<double>(widths[l]);
-    const double sw = target.stddev ? *target.stddev * std::sqrt(fan_in) : 0.0;
-    if (l == 0) q = sw * sw * input.pow(2).mean().item<double>() + c.bias_std * c.bias_std;
-    else q = variance_map(MeanField{nl, default_param(nl), std::max(sw, 1e-300), c.bias_std}, q);
+  for (std::size_t l = 0; l < f.layers.size(); ++l) {
+    const ProbedLayer& p = f.layers[l];
     LayerStats s;
-    s.layer = l + 1;
-    s.pre_mean = pre[l].mean().item<double>();
-    s.pre_var = pre[l].var(/*unbiased=*/false).item<double>();
-    s.theory_var = q;
-    s.act_mean = act[l].mean().item<double>();
-    s.act_std = std_of(act[l]);
-    if (relu_family(c.activation)) s.dead = (act[l].abs().amax(0) == 0).to(torch::kFloat64).mean().item<double>();
-    if (saturating(c.activation)) {
-      const auto d = c.activation == "tanh" ? 1 - act[l].pow(2) : act[l] * (1 - act[l]);
-      s.saturated = (d.abs() < 1e-2).to(torch::kFloat64).mean().item<double>();
-    }
-    s.grad_pre_std = std_of(pre[l].grad());
-    const auto w = net->named_parameters()["fc" + std::to_string(l + 1) + ".weight"];
-    s.grad_weight_std = w.grad().defined() ? std_of(w.grad()) : 0.0;
+    s.layer = static_cast<int>(l) + 1;
+    s.name = p.name;
+    s.pre_mean = p.pre.mean().item<double>();
+    s.pre_var = p.pre.var(/*unbiased=*/false).item<double>();
+    if (l < theory.size()) s.theory_var = theory[l];
+    s.act_mean = p.act.mean().item<double>();
+    s.act_std = std_of(p.act);
+    s.dead = dead_fraction(p.act);
+    s.saturated = saturated_fraction(p.activation, p.act);
+    s.grad_pre_std = p.pre.grad().defined() ? std_of(p.pre.grad()) : 0.0;
+    std::vector<torch::Tensor> grads;
+    for (const auto& [name, w] : p.weights)
+      if (w.grad().defined()) grads.push_back(w.grad().flatten());
+    s.grad_weight_std = grads.empty() ? 0.0 : std_of(torch::cat(grads));
     out.push_back(s);
   }
   return out;
@@ -161,7 +195,9 @@ std::vector<InitPropagation> propagate(const PropagateConfig& c) {
   if (c.jacobian_samples < 0) throw Error("--jacobian " + std::to_string(c.jacobian_samples) + " is invalid; expected >= 0 samples");
   if (!(c.bias_std >= 0)) throw Error("--bias-std must be >= 0");
   make_activation(c.activation);  // validates
-  const auto widths = widths_of(c.model);
+  Subject subject;
+  subject.file = c.model.rfind("file:", 0) == 0;
+  if (is_mlp(c.model)) subject.mlp = mlp_widths(c.model);
   std::vector<std::string> inits;
   for (const auto& i : c.inits)
     for (const auto& e : expand_sweep(i)) {
@@ -170,27 +206,43 @@ std::vector<InitPropagation> propagate(const PropagateConfig& c) {
     }
   if (inits.empty()) throw Error("--init is required");
   torch::Tensor input;
-  if (c.input == "gaussian") {
+  if (c.input == "gaussian" || c.input.rfind("gaussian:", 0) == 0) {
+    std::vector<std::int64_t> shape;
+    if (c.input != "gaussian") {
+      try {
+        shape = parse_shape(c.input.substr(std::string("gaussian:").size()));
+      } catch (const Error& e) {
+        throw Error("--input '" + c.input + "': " + e.what() + " (expected gaussian:SHAPE, e.g. gaussian:1x28x28)");
+      }
+    }
+    else if (!subject.mlp.empty()) shape = {subject.mlp.front()};
+    else throw Error("--model '" + c.model + "' needs the input's shape: --input gaussian:SHAPE (e.g. gaussian:1x28x28) or data:SPEC");
     torch::manual_seed(c.seed);
-    input = torch::randn({c.batch, widths[0]});
+    std::vector<std::int64_t> sizes{c.batch};
+    sizes.insert(sizes.end(), shape.begin(), shape.end());
+    input = torch::randn(sizes);
+    subject.data.name = c.input;
+    subject.data.num_classes = 10;
+    subject.data.sample_shape = shape;
   } else if (c.input.rfind("data:", 0) == 0) {
     DataOptions o;
     o.val_fraction = 0;
-    const DataSplits d = load_data(c.input.substr(5), o);
-    input = d.train.x.slice(0, 0, std::min(c.batch, d.train.size())).flatten(1).to(torch::kFloat32);
-    if (input.size(1) != widths[0])
-      throw Error("--input '" + c.input + "' has " + std::to_string(input.size(1)) + " features but --model '" + c.model +
-                  "' takes " + std::to_string(widths[0]));
+    subject.data = load_data(c.input.substr(5), o);
+    input = subject.data.train.x.slice(0, 0, std::min(c.batch, subject.data.train.size())).to(torch::kFloat32);
+    if (!subject.mlp.empty()) input = input.flatten(1);
   } else {
-    throw Error("--input '" + c.input + "' is unknown; expected gaussian or data:SPEC");
+    throw Error("--input '" + c.input + "' is unknown; expected gaussian, gaussian:SHAPE or data:SPEC");
   }
+  if (!subject.mlp.empty() && (input.dim() != 2 || input.size(1) != subject.mlp.front()))
+    throw Error("--input '" + c.input + "' has " + std::to_string(input[0].numel()) + " features but --model '" + c.model + "' takes " +
+                std::to_string(subject.mlp.front()));
   std::vector<InitPropagation> out;
   for (const auto& init : inits) {
     InitPropagation p;
     p.init = init;
     std::vector<double> finals;
     for (int k = 0; k < c.seeds; ++k) {
-      p.seeds.push_back(run_once(c, init, widths, input, c.seed + static_cast<std::uint64_t>(k),
+      p.seeds.push_back(run_once(c, subject, init, input, c.seed + static_cast<std::uint64_t>(k),
                                  k == 0 && c.jacobian_samples > 0 ? &p.jacobian : nullptr));
       const auto& s = p.seeds.back();
       p.forward_ratio += (s.front().act_std > 0 ? s.back().act_std / s.front().act_std : 0.0) / c.seeds;

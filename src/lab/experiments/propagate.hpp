@@ -1,5 +1,5 @@
 // Signal propagation at initialization: push a batch forward and a random cotangent backward
-// through a deep MLP for each init, measure every layer, and put the mean-field prediction of
+// through a network (deep MLPs, the lab's CNN and residual nets, a TorchScript model) for each init, measure every layer, and put the mean-field prediction of
 // the pre-activation variance beside the measurement (seed notebook 003: final-layer std of a
 // 10-layer ReLU net against the init std, 1e-4 to 10 on a log scale).
 #pragma once
@@ -10,12 +10,14 @@
 namespace initlab::lab {
 
 struct PropagateConfig {
-  std::string model = "mlp:100x10";  // mlp:WxL (input W, L layers of W) or mlp:IN-W-...-W
+  // mlp:WxL (input W, L layers of W, each followed by the activation) or mlp:IN-W-...-W; any
+  // other lab model (cnn, rescnn:CxK, resmlp:..., build_model); file:M.pt (TorchScript)
+  std::string model = "mlp:100x10";
   std::string activation = "relu";
   std::vector<std::string> inits;     // each may hold one sweep: normal:std=logspace(1e-4,10,50)
   double bias_std = 0.0;
   std::int64_t batch = 1000;
-  std::string input = "gaussian";     // gaussian | data:SPEC (the first `batch` training samples)
+  std::string input = "gaussian";     // gaussian | gaussian:SHAPE (1x28x28) | data:SPEC (the first `batch` training samples)
   int seeds = 1;
   std::uint64_t seed = 0;
   int jacobian_samples = 0;           // > 0: singular values of d output / d input for that many inputs
@@ -32,10 +34,11 @@ struct JacobianSpectrum {
 
 struct LayerStats {
   int layer = 0;  // 1-based
-  double pre_mean = 0, pre_var = 0;
-  double theory_var = 0;        // mean-field prediction of pre_var
+  std::string name;             // the weighted module: fc1, conv2, block3, features.0
+  double pre_mean = 0, pre_var = 0;  // of the layer's output (after normalization, before the activation)
+  std::optional<double> theory_var;  // mean-field prediction of pre_var (mlp: models)
   double act_mean = 0, act_std = 0;
-  double dead = 0;              // fraction of units zero for every sample (ReLU family)
+  double dead = 0;              // fraction of units zero for every sample (what a dead ReLU does)
   double saturated = 0;         // fraction of unit-sample pairs with |phi'| < 1e-2
   double grad_pre_std = 0;      // std of d(output . cotangent)/d(pre-activation)
   double grad_weight_std = 0;   // std of the gradient of the layer's weight

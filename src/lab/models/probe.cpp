@@ -1,0 +1,139 @@
+#include "models/probe.hpp"
+
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <map>
+
+#include "initlab/error.hpp"
+
+namespace initlab::lab {
+namespace {
+
+// "torch::nn::ReLUImpl" or "__torch__.torch.nn.modules.activation.ReLU" -> "ReLU"
+std::string short_type(std::string name) {
+  if (name.size() > 4 && name.compare(name.size() - 4, 4, "Impl") == 0) name.resize(name.size() - 4);
+  const auto cut = name.find_last_of(".:");
+  return cut == std::string::npos ? name : name.substr(cut + 1);
+}
+
+const std::map<std::string, std::string>& activation_types() {
+  static const std::map<std::string, std::string> m = {
+      {"ReLU", "relu"}, {"LeakyReLU", "leaky_relu"}, {"ELU", "elu"},  {"SELU", "selu"},       {"GELU", "gelu"},
+      {"SiLU", "silu"}, {"Tanh", "tanh"},            {"Sigmoid", "sigmoid"}, {"Identity", "linear"}, {"ReLU6", "other"},
+      {"Softplus", "other"}, {"Mish", "other"},      {"Hardtanh", "other"},  {"PReLU", "other"}};
+  return m;
+}
+
+Stage classify(const std::string& name, const std::string& type,
+               std::vector<std::pair<std::string, torch::Tensor>> params) {
+  Stage s;
+  s.name = name;
+  const std::string t = short_type(type);
+  for (auto& [n, p] : params)
+    if (p.dim() >= 2) s.weights.emplace_back(name.empty() ? n : name + "." + n, p);
+  if (const auto a = activation_types().find(t); a != activation_types().end() && s.weights.empty()) {
+    s.kind = StageKind::activation;
+    s.activation = a->second;
+  } else if (t.find("Norm") != std::string::npos) {
+    s.kind = StageKind::norm;
+    s.weights.clear();
+  } else if (!s.weights.empty()) {
+    s.kind = StageKind::weighted;
+  }
+  return s;
+}
+
+void expand(torch::jit::Module module, const std::string& prefix, const torch::Tensor& x, std::vector<Stage>& out) {
+  std::vector<std::pair<std::string, torch::jit::Module>> children;
+  for (const auto& c : module.named_children()) children.emplace_back(c.name, c.value);
+  std::vector<torch::Tensor> inputs;
+  bool chain = !children.empty();
+  if (chain) {
+    try {
+      torch::NoGradGuard no_grad;
+      torch::Tensor y = x;
+      for (auto& [name, child] : children) {
+        inputs.push_back(y);
+        y = child.forward({y}).toTensor();
+      }
+      const torch::Tensor reference = module.forward({x}).toTensor();
+      chain = y.sizes() == reference.sizes() && torch::allclose(y, reference, 1e-4, 1e-5);
+    } catch (const std::exception&) {
+      chain = false;  // a child that does not take one tensor, or a forward that is not a chain
+    }
+  }
+  const std::string name = prefix.empty() ? "" : prefix.substr(0, prefix.size() - 1);
+  if (!chain) {
+    std::vector<std::pair<std::string, torch::Tensor>> params;
+    for (const auto& p : module.named_parameters(/*recurse=*/true)) params.emplace_back(p.name, p.value);
+    Stage s = classify(name, module.type()->name() ? module.type()->name()->qualifiedName() : "", std::move(params));
+    s.forward = [module](const torch::Tensor& in) mutable { return module.forward({in}).toTensor(); };
+    out.push_back(std::move(s));
+    return;
+  }
+  for (std::size_t i = 0; i < children.size(); ++i) expand(children[i].second, prefix + children[i].first + ".", inputs[i], out);
+}
+
+}  // namespace
+
+std::vector<Stage> stages_of(torch::nn::Sequential& net) {
+  std::vector<Stage> out;
+  const auto named = net->named_children();
+  std::size_t i = 0;
+  for (auto& any : *net) {
+    const auto& child = named[i++];
+    std::vector<std::pair<std::string, torch::Tensor>> params;
+    for (const auto& p : child.value()->named_parameters(/*recurse=*/true)) params.emplace_back(p.key(), p.value());
+    Stage s = classify(child.key(), child.value()->name(), std::move(params));
+    torch::nn::AnyModule* m = &any;
+    s.forward = [m](const torch::Tensor& in) { return m->forward(in); };
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<Stage> stages_of(torch::jit::Module& module, const torch::Tensor& example) {
+  std::vector<Stage> out;
+  expand(module, "", example, out);
+  bool weighted = false;
+  for (const auto& s : out) weighted = weighted || s.kind == StageKind::weighted;
+  if (!weighted) throw Error("the TorchScript model has no weights (parameters of rank >= 2) to probe");
+  return out;
+}
+
+ProbedForward probed_forward(const std::vector<Stage>& stages, const torch::Tensor& x, bool retain_pre_grad) {
+  ProbedForward f;
+  torch::Tensor y = x;
+  for (const auto& s : stages) {
+    y = s.forward(y);
+    if (s.kind == StageKind::weighted) {
+      f.layers.push_back(ProbedLayer{s.name, "", y, y, s.weights});
+    } else if (!f.layers.empty() && f.layers.back().activation.empty()) {
+      if (s.kind == StageKind::norm) f.layers.back().pre = f.layers.back().act = y;
+      if (s.kind == StageKind::activation) {
+        f.layers.back().activation = s.activation;
+        f.layers.back().act = y;
+      }
+    }
+  }
+  if (retain_pre_grad)
+    for (auto& l : f.layers)
+      if (l.pre.requires_grad()) l.pre.retain_grad();
+  f.output = y;
+  return f;
+}
+
+double dead_fraction(const torch::Tensor& act) {
+  if (act.size(0) == 0) return 0.0;
+  return (act.detach().flatten(1).abs().amax(0) == 0).to(torch::kFloat64).mean().item<double>();
+}
+
+double saturated_fraction(const std::string& activation, const torch::Tensor& act) {
+  const torch::Tensor a = act.detach();
+  if (activation == "tanh") return ((1 - a.pow(2)).abs() < 1e-2).to(torch::kFloat64).mean().item<double>();
+  if (activation == "sigmoid") return ((a * (1 - a)).abs() < 1e-2).to(torch::kFloat64).mean().item<double>();
+  return 0.0;
+}
+
+}  // namespace initlab::lab
