@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "experiments/experiment.hpp"
 #include "initlab/error.hpp"
+#include "print_monitor.hpp"
 #include "print_summary.hpp"
 #include "train/runtime.hpp"
 
@@ -36,6 +37,7 @@ struct ExperimentOptions {
   std::string generator = "philox";
   int threads = 0;
   bool json = false;
+  bool monitor = false;
 };
 
 
@@ -67,6 +69,8 @@ void add_common(CLI::App* cmd, ExperimentOptions& o) {
   cmd->add_option("--db", c.db, "Results database (SQLite)");
   cmd->add_flag("--quiet", c.quiet, "No per-epoch lines");
   cmd->add_flag("--json", o.json, "Print the summary as JSON");
+  cmd->add_flag("--monitor", o.monitor, "Per-layer statistics during training (every 50 steps unless --monitor-every), stored in --db");
+  cmd->add_option("--monitor-every", c.monitor_every, "Monitor every K steps (implies --monitor)")->check(CLI::PositiveNumber);
 }
 
 // Fields a preset sets, unless the user gave the flag.
@@ -94,6 +98,7 @@ void run(CLI::App* cmd, ExperimentOptions& o, const std::string& kind) {
   if (c.model.empty()) throw Error("--model is required (or a --preset)");
   if (c.inits.empty()) throw Error(kind == "train" ? "--init is required" : "--inits is required (or a --preset)");
   c.generator = parse_generator_kind(o.generator);
+  if (o.monitor && c.monitor_every == 0) c.monitor_every = 50;
   c.train.progress = !c.quiet && isatty(STDERR_FILENO);
   lab::configure_runtime(o.threads);
   std::signal(SIGINT, on_interrupt);
@@ -101,6 +106,10 @@ void run(CLI::App* cmd, ExperimentOptions& o, const std::string& kind) {
   std::signal(SIGINT, SIG_DFL);
   if (o.json) fmt::print("{}\n", summary_json(s).dump(2));
   else print_summary(s);
+  if (c.monitor_every > 0 && !o.json) {
+    lab::ResultStore store(c.db, /*create=*/false);
+    print_monitor_tables(store, s, c.first_seed);
+  }
   if (s.interrupted) {
     fmt::print(stderr, "initlab: interrupted; finished runs are in {}, the current one is marked interrupted\n", c.db);
     lab_exit_code() = 130;

@@ -46,6 +46,19 @@ write("train", 400); write("t10k", 100)
 PY
 "$bin" train --model cnn --data idx:idx --init he_normal --optimizer adam --lr 0.003 --epochs 3 --batch 32 --db i.db --quiet --json > idx.json 2> idx.err \
   && /usr/bin/python3 -c "import json; s = json.load(open('idx.json')); assert s['ranked'][0]['mean'] > 0.9, s" && ok || { bad "cnn on idx"; cat idx.err idx.json; }
+# The training monitor on the CNN: a per-layer table at the end, rows in the database, and a
+# dead-units warning naming the layer for an all-zero init
+"$bin" compare --model cnn --data idx:idx --inits zeros,he_normal --epochs 1 --batch 32 --monitor-every 4 --db m.db --quiet > mon.txt 2> mon.err \
+  && grep -q "^monitor: he_normal (seed 0), 3 snapshots" mon.txt && grep -q "^conv2 " mon.txt \
+  && grep -q "warning: conv1: 100% of the units are zero for the whole batch" mon.err \
+  && /usr/bin/python3 -c "
+import sqlite3; c = sqlite3.connect('m.db')
+assert c.execute('select value from meta where key=\"schema_version\"').fetchone()[0] == '2'
+assert c.execute('select count(*) from layer_stats').fetchone()[0] == 2 * 3 * 4   # 2 runs x 3 snapshots (12 steps of 32 from 360 rows) x 4 layers
+assert c.execute('select count(*) from histograms').fetchone()[0] == 2 * 2 * 4     # init and end
+kinds = {r for r in c.execute('select layer, kind from warnings')}
+assert ('conv1', 'dead_units') in kinds, kinds
+" && ok || { bad "monitor"; cat mon.txt mon.err; }
 
 # Ctrl-C: exit 130, the database consistent, the current run marked interrupted
 "$bin" compare --model mlp:2-16-2 --data csv:data.csv,label=y --inits he_normal --epochs 100000 --db int.db --quiet > /dev/null 2> int.err &

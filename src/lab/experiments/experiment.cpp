@@ -8,11 +8,13 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "initlab/error.hpp"
 #include "initlab/philox.hpp"
 #include "initlab/spec.hpp"
 #include "initlab/torch/apply.hpp"
+#include "train/monitor.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -257,6 +259,11 @@ ExperimentSummary run_experiment(const ExperimentConfig& c, const std::atomic<bo
         libtorch::apply_plan(*model, plan);
         TrainConfig train = c.train;
         train.seed = seed;
+        std::optional<TrainingMonitor> monitor;
+        if (c.monitor_every > 0) {
+          monitor.emplace(model, c.monitor_every);
+          monitor->on_warning = [](const MonitorWarning& w) { std::fprintf(stderr, "  warning: %s\n", w.message.c_str()); };
+        }
         const RunOutcome outcome = train_model(model, data, train, [&](const EpochMetrics& m) {
           store.add_epoch(run_id, m);
           if (c.quiet) return;
@@ -264,7 +271,11 @@ ExperimentSummary run_experiment(const ExperimentConfig& c, const std::atomic<bo
           if (m.val_loss) std::fprintf(stderr, "  val loss %.4f acc %.4f", *m.val_loss, *m.val_acc);
           if (m.test_loss) std::fprintf(stderr, "  test loss %.4f acc %.4f", *m.test_loss, *m.test_acc);
           std::fprintf(stderr, "  |g| %.3g  %.1fs\n", m.grad_norm, m.seconds);
-        }, stop);
+        }, stop, monitor ? &*monitor : nullptr);
+        if (monitor) {
+          monitor->finish();
+          store.add_monitor(run_id, *monitor);
+        }
         store.finish_run(run_id, outcome.status, outcome.diverged_epoch);
         if (outcome.status == "diverged" && !c.quiet) std::fprintf(stderr, "  diverged at epoch %d\n", outcome.diverged_epoch);
         interrupted = outcome.status == "interrupted";

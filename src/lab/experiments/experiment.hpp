@@ -30,6 +30,7 @@ struct ExperimentConfig {
   std::string db = "initlab-results.db";
   std::string command;
   bool quiet = false;  // no per-epoch lines
+  int monitor_every = 0;  // > 0: the training monitor every K steps, stored with each run (not part of the experiment's identity)
 };
 
 // The seed notebooks' experiments: seed-mlp, seed-keras-mlp, seed-cnn, seed-toy-regression.

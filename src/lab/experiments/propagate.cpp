@@ -143,8 +143,8 @@ std::vector<LayerStats> run_once(const PropagateConfig& c, const Subject& subjec
     if (l < theory.size()) s.theory_var = theory[l];
     s.act_mean = p.act.mean().item<double>();
     s.act_std = std_of(p.act);
-    s.dead = dead_fraction(p.act);
-    s.saturated = saturated_fraction(p.activation, p.act);
+    s.dead = dead_fraction(p.act).item<double>();
+    s.saturated = saturated_fraction(p.activation, p.act).item<double>();
     s.grad_pre_std = p.pre.grad().defined() ? std_of(p.pre.grad()) : 0.0;
     std::vector<torch::Tensor> grads;
     for (const auto& [name, w] : p.weights)

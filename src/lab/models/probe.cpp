@@ -124,16 +124,17 @@ ProbedForward probed_forward(const std::vector<Stage>& stages, const torch::Tens
   return f;
 }
 
-double dead_fraction(const torch::Tensor& act) {
-  if (act.size(0) == 0) return 0.0;
-  return (act.detach().flatten(1).abs().amax(0) == 0).to(torch::kFloat64).mean().item<double>();
+torch::Tensor dead_fraction(const torch::Tensor& act) {
+  const auto zero = torch::zeros({}, act.options().dtype(torch::kFloat64));
+  if (act.size(0) == 0) return zero;
+  return (act.detach().flatten(1).abs().amax(0) == 0).to(torch::kFloat64).mean();
 }
 
-double saturated_fraction(const std::string& activation, const torch::Tensor& act) {
+torch::Tensor saturated_fraction(const std::string& activation, const torch::Tensor& act) {
   const torch::Tensor a = act.detach();
-  if (activation == "tanh") return ((1 - a.pow(2)).abs() < 1e-2).to(torch::kFloat64).mean().item<double>();
-  if (activation == "sigmoid") return ((a * (1 - a)).abs() < 1e-2).to(torch::kFloat64).mean().item<double>();
-  return 0.0;
+  if (activation == "tanh") return ((1 - a.pow(2)).abs() < 1e-2).to(torch::kFloat64).mean();
+  if (activation == "sigmoid") return ((a * (1 - a)).abs() < 1e-2).to(torch::kFloat64).mean();
+  return torch::zeros({}, a.options().dtype(torch::kFloat64));
 }
 
 }  // namespace initlab::lab

@@ -50,8 +50,9 @@ ProbedForward probed_forward(const std::vector<Stage>& stages, const torch::Tens
 
 // The fraction of dead units (zero for every sample: what a dead ReLU looks like) and of saturated
 // unit-sample pairs (tanh / sigmoid: |phi'| < 1e-2; 0 for other activations), from act [B, ...]
-// (units are everything but the batch axis).
-double dead_fraction(const torch::Tensor& act);
-double saturated_fraction(const std::string& activation, const torch::Tensor& act);
+// (units are everything but the batch axis). 0-d float64 tensors on act's device, so callers can
+// read many statistics with one synchronization.
+torch::Tensor dead_fraction(const torch::Tensor& act);
+torch::Tensor saturated_fraction(const std::string& activation, const torch::Tensor& act);
 
 }  // namespace initlab::lab

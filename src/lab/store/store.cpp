@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <ctime>
+#include <cmath>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "initlab/error.hpp"
 
@@ -23,6 +25,10 @@ class Statement {
   Statement& bind(int i, const std::optional<double>& v) {
     if (v) sqlite3_bind_double(stmt_, i, *v); else sqlite3_bind_null(stmt_, i);
     return *this;
+  }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
   }
   bool step() {
     const int rc = sqlite3_step(stmt_);
@@ -67,6 +73,16 @@ CREATE TABLE IF NOT EXISTS epochs(
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, epoch INTEGER NOT NULL,
   train_loss REAL, train_acc REAL, val_loss REAL, val_acc REAL, test_loss REAL, test_acc REAL,
   seconds REAL, grad_norm REAL, PRIMARY KEY(run_id, epoch));
+CREATE TABLE IF NOT EXISTS layer_stats(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, step INTEGER NOT NULL, epoch INTEGER NOT NULL,
+  layer TEXT NOT NULL, weight_mean REAL, weight_std REAL, weight_norm REAL, act_mean REAL, act_std REAL, dead REAL,
+  saturated REAL, grad_std REAL, grad_norm REAL, update_ratio REAL, PRIMARY KEY(run_id, step, layer));
+CREATE TABLE IF NOT EXISTS histograms(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, layer TEXT NOT NULL, stage TEXT NOT NULL,
+  lo REAL NOT NULL, hi REAL NOT NULL, counts TEXT NOT NULL, PRIMARY KEY(run_id, layer, stage));
+CREATE TABLE IF NOT EXISTS warnings(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, step INTEGER NOT NULL, epoch INTEGER NOT NULL,
+  layer TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY(run_id, layer, kind));
 )sql";
 
 }  // namespace
@@ -99,6 +115,10 @@ ResultStore::ResultStore(const std::string& path, bool create) : path_(path) {
         exec("ROLLBACK");
         throw Error("results database '" + path + "' has schema version " + std::to_string(*version) +
                     ", newer than this initlab's " + std::to_string(kSchemaVersion));
+      }
+      if (*version < kSchemaVersion) {  // older schemas only lack tables, which kSchema just created
+        Statement put(db_, "UPDATE meta SET value = ? WHERE key = 'schema_version'");
+        put.bind(1, std::to_string(kSchemaVersion)).step();
       }
     } else {
       Statement put(db_, "INSERT INTO meta(key, value) VALUES ('schema_version', ?)");
@@ -190,6 +210,72 @@ void ResultStore::add_epoch(std::int64_t run_id, const EpochMetrics& m) {
 void ResultStore::finish_run(std::int64_t run_id, const std::string& status, int diverged_epoch, const std::string& error) {
   Statement put(db_, "UPDATE runs SET status = ?, diverged_epoch = ?, error = ?, finished = ? WHERE id = ?");
   put.bind(1, status).bind(2, static_cast<std::int64_t>(diverged_epoch)).bind(3, error).bind(4, now_utc()).bind(5, run_id).step();
+}
+
+void ResultStore::add_monitor(std::int64_t run_id, const TrainingMonitor& monitor) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    Statement stat(db_,
+                   "INSERT OR REPLACE INTO layer_stats(run_id, step, epoch, layer, weight_mean, weight_std, weight_norm, act_mean, "
+                   "act_std, dead, saturated, grad_std, grad_norm, update_ratio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& s : monitor.snapshots()) {
+      stat.reset();
+      stat.bind(1, run_id).bind(2, s.step).bind(3, static_cast<std::int64_t>(s.epoch)).bind(4, s.layer).bind(5, s.weight_mean)
+          .bind(6, s.weight_std).bind(7, s.weight_norm).bind(8, s.act_mean).bind(9, s.act_std).bind(10, s.dead).bind(11, s.saturated)
+          .bind(12, s.grad_std).bind(13, s.grad_norm).bind(14, s.update_ratio).step();
+    }
+    Statement hist(db_, "INSERT OR REPLACE INTO histograms(run_id, layer, stage, lo, hi, counts) VALUES (?, ?, ?, ?, ?, ?)");
+    for (const auto& h : monitor.histograms()) {
+      hist.reset();
+      hist.bind(1, run_id).bind(2, h.layer).bind(3, h.stage).bind(4, h.lo).bind(5, h.hi).bind(6, nlohmann::json(h.counts).dump()).step();
+    }
+    Statement warn(db_, "INSERT OR REPLACE INTO warnings(run_id, step, epoch, layer, kind, message) VALUES (?, ?, ?, ?, ?, ?)");
+    for (const auto& w : monitor.warnings()) {
+      warn.reset();
+      warn.bind(1, run_id).bind(2, w.step).bind(3, static_cast<std::int64_t>(w.epoch)).bind(4, w.layer).bind(5, w.kind).bind(6, w.message).step();
+    }
+    exec("COMMIT");
+  } catch (...) {
+    exec("ROLLBACK");
+    throw;
+  }
+}
+
+std::vector<LayerSnapshot> ResultStore::layer_stats(std::int64_t run_id) {
+  Statement q(db_,
+              "SELECT step, epoch, layer, weight_mean, weight_std, weight_norm, act_mean, act_std, dead, saturated, grad_std, "
+              "grad_norm, update_ratio FROM layer_stats WHERE run_id = ? ORDER BY step, rowid");
+  q.bind(1, run_id);
+  std::vector<LayerSnapshot> out;
+  const auto real = [&](int c) { return q.maybe(c).value_or(std::nan("")); };
+  while (q.step())
+    out.push_back({q.integer(0), static_cast<int>(q.integer(1)), q.text(2), real(3), real(4), real(5), real(6), real(7), real(8),
+                   real(9), real(10), real(11), real(12)});
+  return out;
+}
+
+std::vector<WeightHistogram> ResultStore::histograms(std::int64_t run_id) {
+  Statement q(db_, "SELECT layer, stage, lo, hi, counts FROM histograms WHERE run_id = ? ORDER BY stage DESC, rowid");
+  q.bind(1, run_id);
+  std::vector<WeightHistogram> out;
+  while (q.step()) {
+    WeightHistogram h{q.text(0), q.text(1), q.real(2), q.real(3), {}};
+    try {
+      h.counts = nlohmann::json::parse(q.text(4)).get<std::vector<std::int64_t>>();
+    } catch (const std::exception&) {
+      throw Error("results database '" + path_ + "': histogram of run " + std::to_string(run_id) + " layer " + h.layer + " is corrupt");
+    }
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+std::vector<MonitorWarning> ResultStore::warnings(std::int64_t run_id) {
+  Statement q(db_, "SELECT step, epoch, layer, kind, message FROM warnings WHERE run_id = ? ORDER BY step, rowid");
+  q.bind(1, run_id);
+  std::vector<MonitorWarning> out;
+  while (q.step()) out.push_back({q.integer(0), static_cast<int>(q.integer(1)), q.text(2), q.text(3), q.text(4)});
+  return out;
 }
 
 std::vector<ExperimentRecord> ResultStore::experiments() {

@@ -1,5 +1,5 @@
 // The results store: SQLite (WAL, a schema version, every write in a transaction).
-// experiments 1-n runs 1-n epochs. A run is identified by (experiment, init, seed), so
+// experiments 1-n runs 1-n epochs (and, with the monitor, layer_stats, histograms, warnings). A run is identified by (experiment, init, seed), so
 // re-running a comparison finds and skips what is finished; two processes may write one file.
 #pragma once
 #include <sqlite3.h>
@@ -9,11 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "train/monitor.hpp"
 #include "train/trainer.hpp"
 
 namespace initlab::lab {
 
-inline constexpr int kSchemaVersion = 1;
+// 1: experiments, runs, epochs. 2: + layer_stats, histograms, warnings (the training monitor).
+inline constexpr int kSchemaVersion = 2;
 
 struct ExperimentRecord {
   std::int64_t id = 0;
@@ -53,6 +55,12 @@ class ResultStore {
   std::int64_t start_run(const RunRecord& r);
   void add_epoch(std::int64_t run_id, const EpochMetrics& m);
   void finish_run(std::int64_t run_id, const std::string& status, int diverged_epoch, const std::string& error = "");
+
+  // The monitor's snapshots, histograms and warnings for a run, in one transaction.
+  void add_monitor(std::int64_t run_id, const TrainingMonitor& monitor);
+  std::vector<LayerSnapshot> layer_stats(std::int64_t run_id);  // by step, layers in network order
+  std::vector<WeightHistogram> histograms(std::int64_t run_id);
+  std::vector<MonitorWarning> warnings(std::int64_t run_id);
 
   std::vector<ExperimentRecord> experiments();
   std::vector<RunRecord> runs(std::int64_t experiment_id);  // with their epochs

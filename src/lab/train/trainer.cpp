@@ -10,6 +10,7 @@
 #include "initlab/error.hpp"
 #include "initlab/number_text.hpp"
 #include "train/fused_mlp.hpp"
+#include "train/monitor.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -95,7 +96,8 @@ void validate(const TrainConfig& c) {
 }
 
 RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, const TrainConfig& config,
-                       const std::function<void(const EpochMetrics&)>& on_epoch, const std::atomic<bool>* stop) {
+                       const std::function<void(const EpochMetrics&)>& on_epoch, const std::atomic<bool>* stop,
+                       TrainingMonitor* monitor) {
   validate(config);
   std::string loss = config.loss;
   if (loss == "auto") loss = data.task == Task::classification ? "ce" : "mse";
@@ -111,6 +113,7 @@ RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, con
   RunOutcome outcome;
   const std::int64_t n = data.train.size();
   const std::int64_t steps = (n + config.batch - 1) / config.batch;
+  std::int64_t global_step = 0;
   for (int epoch = 1; epoch <= config.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     const auto order = torch::randperm(n, shuffle, torch::kInt64);
@@ -137,13 +140,15 @@ RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, con
       const std::int64_t first = in_chunk * config.batch, last = std::min(chunk_x.size(0), first + config.batch);
       const auto x = chunk_x.slice(0, first, last);
       const auto y = chunk_y.slice(0, first, last);
+      const bool watched = monitor && monitor->due(global_step);
       torch::Tensor out, l;
       if (fused) {
+        if (watched) monitor->forward(x, global_step, epoch, /*with_grad=*/false);  // no dropout or BatchNorm here: no side effects
         l = fused->step(x, y);
         out = fused->logits();
       } else {
         optimizer->zero_grad();
-        out = model->forward(x);
+        out = watched ? monitor->forward(x, global_step, epoch, /*with_grad=*/true) : model->forward(x);
         l = loss_of(loss, out, y, data);
       }
       const double lv = l.item<double>();
@@ -152,17 +157,24 @@ RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, con
         break;
       }
       if (!fused) l.backward();
-      if (s % kGradNormEvery == 0) {
+      if (s % kGradNormEvery == 0 || watched) {
         grads.clear();
         if (fused) grads = fused->gradients();
         else
-          for (const auto& p : params)
-            if (p.grad().defined()) grads.push_back(p.grad());
-        if (!grads.empty()) grad_norm_sum += at::linalg_vector_norm(at::stack(at::_foreach_norm(grads)));
+          for (const auto& p : params) grads.push_back(p.grad());
+      }
+      if (s % kGradNormEvery == 0) {
+        std::vector<torch::Tensor> defined;
+        for (const auto& g : grads)
+          if (g.defined()) defined.push_back(g);
+        if (!defined.empty()) grad_norm_sum += at::linalg_vector_norm(at::stack(at::_foreach_norm(defined)));
         ++grad_norm_samples;
       }
+      if (watched) monitor->gradients(grads);
       if (fused) fused->apply_update();
       else optimizer->step();
+      if (watched) monitor->after_update();
+      ++global_step;
       loss_sum += lv * static_cast<double>(x.size(0));
       if (data.task == Task::classification) correct += out.detach().argmax(1).eq(y).sum();
       if (config.progress && (s % 20 == 0 || s + 1 == steps)) draw_progress(epoch, config.epochs, s + 1, steps, lv);

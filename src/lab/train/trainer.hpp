@@ -46,7 +46,12 @@ struct RunOutcome {
   std::vector<EpochMetrics> epochs;
 };
 
+class TrainingMonitor;
+
+// With a monitor, every step it says is due is observed (train/monitor.hpp); the numbers of the
+// run are the same with or without one.
 RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, const TrainConfig& config,
-                       const std::function<void(const EpochMetrics&)>& on_epoch, const std::atomic<bool>* stop);
+                       const std::function<void(const EpochMetrics&)>& on_epoch, const std::atomic<bool>* stop,
+                       TrainingMonitor* monitor = nullptr);
 
 }  // namespace initlab::lab

@@ -1,0 +1,99 @@
+// The training monitor: every K steps, per layer, the weights' mean / std / norm, the
+// activations' mean / std and dead / saturated fractions (from the layer probes), the
+// gradients' std and norm and the update-to-weight ratio; weight histograms at init and at the
+// end; a warning, once per layer and kind, when gradients vanish or explode, units die or
+// saturate, or the signal fades on its way forward. All statistics of one snapshot are read back in a single device synchronization.
+#pragma once
+#include <torch/nn/modules/container/sequential.h>
+
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/probe.hpp"
+
+namespace initlab::lab {
+
+struct LayerSnapshot {
+  std::int64_t step = 0;  // 0-based, over the whole run
+  int epoch = 0;          // 1-based
+  std::string layer;
+  double weight_mean = 0, weight_std = 0, weight_norm = 0;
+  double act_mean = 0, act_std = 0, dead = 0, saturated = 0;
+  double grad_std = 0, grad_norm = 0;
+  double update_ratio = 0;  // |w_after - w_before| / |w_before| for this step's update
+};
+
+struct WeightHistogram {
+  std::string layer;
+  std::string stage;  // init | end
+  double lo = 0, hi = 0;
+  std::vector<std::int64_t> counts;  // equal-width bins over [lo, hi]
+};
+
+struct MonitorWarning {
+  std::int64_t step = 0;
+  int epoch = 0;
+  std::string layer, kind;  // vanishing_gradients | exploding_gradients | vanishing_activations | dead_units | saturation
+  std::string message;
+};
+
+// Warning thresholds (printed with the warnings).
+inline constexpr double kVanishingGradientRatio = 1e-3;  // a layer's gradient norm below this x the last layer's
+inline constexpr double kExplodingGradientRatio = 1e3;   // ... above this x the last layer's
+inline constexpr double kExplodingUpdateRatio = 1.0;     // or an update larger than the weights
+inline constexpr double kVanishingActivationRatio = 1e-3;  // a hidden layer's activation std below this x the first layer's
+inline constexpr double kDeadFraction = 0.5;             // more than half the units zero for the whole batch
+inline constexpr double kSaturatedFraction = 0.5;        // more than half the unit-sample pairs with |phi'| < 1e-2
+
+class TrainingMonitor {
+ public:
+  TrainingMonitor(torch::nn::Sequential& model, int every, int bins = 50);
+
+  bool due(std::int64_t step) const { return every_ > 0 && step % every_ == 0; }
+  // On a due step, in this order: forward (the batch through the layer probes; returns the
+  // model's output, with autograd when with_grad, so an autograd step can train on it: the same
+  // modules in the same order, so the same dropout draws and BatchNorm updates as
+  // model->forward), with the gradients (in model->parameters() order, before the optimizer
+  // touches them), after the update.
+  torch::Tensor forward(const torch::Tensor& x, std::int64_t step, int epoch, bool with_grad);
+  void gradients(const std::vector<torch::Tensor>& grads);
+  void after_update();
+  // The end-of-training histograms.
+  void finish();
+
+  std::function<void(const MonitorWarning&)> on_warning;
+
+  const std::vector<LayerSnapshot>& snapshots() const { return snapshots_; }
+  const std::vector<WeightHistogram>& histograms() const { return histograms_; }
+  const std::vector<MonitorWarning>& warnings() const { return warnings_; }
+
+ private:
+  struct Watched {
+    std::string name;
+    std::vector<torch::Tensor> weights;
+    std::vector<std::size_t> param_index;  // into model->parameters()
+    torch::Tensor before;                  // the weights (flat) before the step
+  };
+  torch::Tensor flat_weights(const Watched& w) const;
+  void histogram(const std::string& stage);
+  void warn(const LayerSnapshot& s, const std::string& kind, const std::string& message);
+  void check(std::size_t first);
+
+  torch::nn::Sequential model_;
+  std::vector<Stage> stages_;
+  std::vector<Watched> layers_;
+  int every_ = 0, bins_ = 50;
+  std::vector<torch::Tensor> pending_;  // 0-d statistics of the snapshot being taken, read at once
+  std::int64_t step_ = 0;
+  int epoch_ = 0;
+  std::vector<std::string> activation_;  // per layer, from the probe
+  std::vector<LayerSnapshot> snapshots_;
+  std::vector<WeightHistogram> histograms_;
+  std::vector<MonitorWarning> warnings_;
+  std::set<std::pair<std::string, std::string>> warned_;  // (layer, kind)
+};
+
+}  // namespace initlab::lab
