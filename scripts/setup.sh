@@ -9,7 +9,11 @@ packages=(
   libtorch-dev libsqlite3-dev zlib1g-dev libboost-dev   # the lab: LibTorch, results store, gzip, Student t
   libopenblas0-pthread                  # a fast BLAS behind LibTorch (and python3-torch) instead of the reference one
   dataset-fashion-mnist                 # the bundled default data: /usr/share/datasets/fashion-mnist
+  chromium fonts-dejavu-core            # the HTML report's browser test (headless)
 )
+# Node.js and npm for the report's front-end libraries (any node >= 18 already present is kept).
+command -v node > /dev/null 2>&1 || packages+=(nodejs)
+command -v npm > /dev/null 2>&1 || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -19,5 +23,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+fi
+# npm packages (web/package-lock.json): vega, vega-lite, vega-embed (inlined into reports at build
+# time) and playwright-core (drives Chromium in the browser test). Re-installed only when the lock changes.
+web="$(dirname "$0")/../web"
+if ! cmp -s "$web/package-lock.json" "$web/node_modules/.initlab-lock" 2> /dev/null; then
+  echo "setup: installing the report's npm packages"
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
+  cp "$web/package-lock.json" "$web/node_modules/.initlab-lock"
 fi
 echo "setup: all dependencies present"

@@ -7,6 +7,10 @@
 
 #include "commands.hpp"
 #include "experiments/propagate.hpp"
+#include "experiments/propagate_json.hpp"
+#include "experiments/experiment.hpp"
+#include "report_option.hpp"
+#include "store/store.hpp"
 #include "train/runtime.hpp"
 
 namespace initlab::cli {
@@ -17,37 +21,32 @@ struct PropagateOptions {
   int threads = 0;
   bool json = false;
   bool jacobian = false;
+  std::string db, report;
   int jacobian_samples = 4;
 };
-
-nlohmann::json layer_json(const lab::LayerStats& s) {
-  return {{"layer", s.layer}, {"name", s.name}, {"pre_mean", s.pre_mean}, {"pre_var", s.pre_var},
-          {"theory_var", s.theory_var ? nlohmann::json(*s.theory_var) : nlohmann::json()},
-          {"act_mean", s.act_mean}, {"act_std", s.act_std}, {"dead", s.dead}, {"saturated", s.saturated},
-          {"grad_pre_std", s.grad_pre_std}, {"grad_weight_std", s.grad_weight_std}};
-}
 
 void run_propagate(PropagateOptions& o) {
   lab::configure_runtime(o.threads);
   o.config.jacobian_samples = o.jacobian ? o.jacobian_samples : 0;
   const auto results = lab::propagate(o.config);
-  if (o.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : results) {
-      nlohmann::json seeds = nlohmann::json::array();
-      for (const auto& layers : r.seeds) {
-        nlohmann::json l = nlohmann::json::array();
-        for (const auto& s : layers) l.push_back(layer_json(s));
-        seeds.push_back(l);
-      }
-      out.push_back({{"init", r.init}, {"forward_ratio", r.forward_ratio}, {"backward_ratio", r.backward_ratio},
-                     {"final_act_std_spread", r.final_act_std_spread}, {"verdict", r.verdict}, {"seeds", seeds}});
-      if (r.jacobian)
-        out.back()["jacobian"] = {{"mean_squared_singular_value", r.jacobian->mean_squared}, {"max", r.jacobian->max},
-                                  {"min", r.jacobian->min}, {"condition", r.jacobian->condition}, {"spread", r.jacobian->spread}};
+  if (!o.report.empty() && o.db.empty()) o.db = "initlab-results.db";
+  if (!o.db.empty()) {
+    lab::ResultStore store(o.db);
+    lab::PropagationRecord record;
+    record.config = lab::propagate_config_json(o.config).dump();
+    record.command = command_line();
+    record.versions = lab::versions_text();
+    record.results = lab::propagation_json(results).dump();
+    const std::int64_t id = store.add_propagation(record);
+    fmt::print(stderr, "initlab: stored as propagation study {} in {}\n", id, o.db);
+    if (!o.report.empty()) {
+      lab::ReportSelection selection;
+      selection.propagation = id;
+      write_report_file(o.db, selection, o.report);
     }
-    fmt::print("{}\n", nlohmann::json{{"thresholds", {{"vanishing_below", lab::kVanishingRatio}, {"exploding_above", lab::kExplodingRatio}}},
-                                      {"results", out}}.dump(2));
+  }
+  if (o.json) {
+    fmt::print("{}\n", lab::propagation_json(results).dump(2));
     return;
   }
   if (results.size() == 1) {
@@ -99,6 +98,8 @@ void add_propagate_command(CLI::App& app) {
   cmd->add_option("--jacobian-samples", o->jacobian_samples, "Inputs the Jacobian is taken at")->check(CLI::Range(1, 1000));
   cmd->add_option("--threads", o->threads, "Intra-op threads (0: all cores)");
   cmd->add_flag("--json", o->json, "Machine-readable output");
+  cmd->add_option("--db", o->db, "Store the study in this results database");
+  cmd->add_option("--report", o->report, "Write an HTML report of the study (stored in --db, default initlab-results.db)");
   cmd->footer("Examples:\n  initlab propagate --model mlp:100x10 --activation relu --init 'normal:std=logspace(1e-4,10,50)'\n"
               "  initlab propagate --model mlp:1000x10 --activation tanh --init xavier_normal --bias-std 0.05\n"
               "  initlab propagate --model rescnn:16x8 --input data:fashion-mnist --init he_normal --init torch_default\n"

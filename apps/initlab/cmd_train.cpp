@@ -11,6 +11,7 @@
 #include "initlab/error.hpp"
 #include "print_monitor.hpp"
 #include "print_summary.hpp"
+#include "report_option.hpp"
 #include "train/runtime.hpp"
 
 namespace initlab::cli {
@@ -18,6 +19,7 @@ namespace initlab::cli {
 void add_results_command(CLI::App& app);
 void add_init_command(CLI::App& app);
 void add_propagate_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 
 int& lab_exit_code() {
   static int code = 0;
@@ -38,6 +40,7 @@ struct ExperimentOptions {
   int threads = 0;
   bool json = false;
   bool monitor = false;
+  std::string report;
 };
 
 
@@ -69,6 +72,7 @@ void add_common(CLI::App* cmd, ExperimentOptions& o) {
   cmd->add_option("--db", c.db, "Results database (SQLite)");
   cmd->add_flag("--quiet", c.quiet, "No per-epoch lines");
   cmd->add_flag("--json", o.json, "Print the summary as JSON");
+  cmd->add_option("--report", o.report, "Write an HTML report of this experiment at the end (from --db)");
   cmd->add_flag("--monitor", o.monitor, "Per-layer statistics during training (every 50 steps unless --monitor-every), stored in --db");
   cmd->add_option("--monitor-every", c.monitor_every, "Monitor every K steps (implies --monitor)")->check(CLI::PositiveNumber);
 }
@@ -92,6 +96,7 @@ void apply_preset_keeping_flags(CLI::App* cmd, ExperimentOptions& o) {
 void run(CLI::App* cmd, ExperimentOptions& o, const std::string& kind) {
   auto& c = o.config;
   c.kind = kind;
+  c.command = command_line();
   if (!o.preset.empty()) apply_preset_keeping_flags(cmd, o);
   if (kind == "train" && c.inits.empty()) c.inits = {o.init};
   if (kind == "compare" && !o.inits.empty()) c.inits = lab::split_init_list(o.inits);
@@ -109,6 +114,11 @@ void run(CLI::App* cmd, ExperimentOptions& o, const std::string& kind) {
   if (c.monitor_every > 0 && !o.json) {
     lab::ResultStore store(c.db, /*create=*/false);
     print_monitor_tables(store, s, c.first_seed);
+  }
+  if (!o.report.empty()) {
+    lab::ReportSelection selection;
+    selection.experiment = s.experiment_id;
+    write_report_file(c.db, selection, o.report);
   }
   if (s.interrupted) {
     fmt::print(stderr, "initlab: interrupted; finished runs are in {}, the current one is marked interrupted\n", c.db);
@@ -144,6 +154,7 @@ void add_lab_commands(CLI::App& app) {
   add_results_command(app);
   add_init_command(app);
   add_propagate_command(app);
+  add_report_command(app);
 }
 
 }  // namespace initlab::cli

@@ -7,7 +7,40 @@
 #include "commands.hpp"
 #include "initlab/error.hpp"
 
+namespace initlab::cli {
+
+std::string& command_line() {
+  static std::string line;
+  return line;
+}
+
+}  // namespace initlab::cli
+
+namespace {
+
+// 'it''s' style single quotes around any argument with characters a shell would interpret.
+std::string shell_quoted(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (i == 0) a = "initlab";
+    const bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,+@%") == std::string::npos;
+    if (!out.empty()) out += ' ';
+    if (plain) {
+      out += a;
+      continue;
+    }
+    out += '\'';
+    for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += '\'';
+  }
+  return out;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  initlab::cli::command_line() = shell_quoted(argc, argv);
   CLI::App app{"initlab: a laboratory for neural-network weight initialization"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "initlab 0.1.0");

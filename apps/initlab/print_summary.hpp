@@ -1,12 +1,11 @@
-// Printing experiment summaries: a ranked table with CIs and pairwise significance, or JSON.
+// Printing experiment summaries: a ranked table with CIs and pairwise significance.
 #pragma once
-#include <nlohmann/json.hpp>
-
 #include "experiments/experiment.hpp"
+#include "experiments/summary_json.hpp"
 
 namespace initlab::cli {
 
 void print_summary(const lab::ExperimentSummary& s);
-nlohmann::json summary_json(const lab::ExperimentSummary& s);
+using lab::summary_json;
 
 }  // namespace initlab::cli

@@ -74,6 +74,7 @@ ExperimentSummary run_experiment(const ExperimentConfig& config, const std::atom
 // The summary of a stored experiment.
 ExperimentSummary summarize_experiment(ResultStore& store, std::int64_t experiment_id);
 
+// Library versions and the machine (system, CPU model, hardware threads), stored with every run.
 std::string versions_text();
 
 }  // namespace initlab::lab

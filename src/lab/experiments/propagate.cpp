@@ -157,13 +157,13 @@ std::vector<LayerStats> run_once(const PropagateConfig& c, const Subject& subjec
 
 }  // namespace
 
-std::vector<std::string> expand_sweep(const std::string& spec) {
+std::vector<SweepPoint> expand_sweep(const std::string& spec) {
   static const std::regex sweep(R"(([A-Za-z_]+)=(logspace|linspace)\(([^,()]+),([^,()]+),([^,()]+)\))");
   std::smatch m;
   if (!std::regex_search(spec, m, sweep)) {
     if (spec.find('(') != std::string::npos && spec.find("sqrt(") == std::string::npos)
       throw Error("sweep in '" + spec + "' is not KEY=logspace(A,B,N) or KEY=linspace(A,B,N)");
-    return {spec};
+    return {{spec, std::nullopt}};
   }
   double a = 0, b = 0;
   int n = 0;
@@ -177,14 +177,14 @@ std::vector<std::string> expand_sweep(const std::string& spec) {
   const bool log = m[2] == "logspace";
   if (n < 1 || n > 10000 || (log && (a <= 0 || b <= 0)))
     throw Error("sweep '" + m.str(0) + "' is invalid; expected N in 1..10000 and, for logspace, A, B > 0");
-  std::vector<std::string> out;
+  std::vector<SweepPoint> out;
   for (int i = 0; i < n; ++i) {
     const double t = n == 1 ? 0.0 : static_cast<double>(i) / (n - 1);
     const double v = log ? std::exp(std::log(a) + t * (std::log(b) - std::log(a))) : a + t * (b - a);
     std::ostringstream os;
     os.precision(6);
     os << v;
-    out.push_back(m.prefix().str() + m[1].str() + "=" + os.str() + m.suffix().str());
+    out.push_back({m.prefix().str() + m[1].str() + "=" + os.str() + m.suffix().str(), std::stod(os.str())});
   }
   return out;
 }
@@ -198,10 +198,10 @@ std::vector<InitPropagation> propagate(const PropagateConfig& c) {
   Subject subject;
   subject.file = c.model.rfind("file:", 0) == 0;
   if (is_mlp(c.model)) subject.mlp = mlp_widths(c.model);
-  std::vector<std::string> inits;
+  std::vector<SweepPoint> inits;
   for (const auto& i : c.inits)
     for (const auto& e : expand_sweep(i)) {
-      parse_spec(e);  // every spec checked before any work
+      parse_spec(e.spec);  // every spec checked before any work
       inits.push_back(e);
     }
   if (inits.empty()) throw Error("--init is required");
@@ -237,9 +237,10 @@ std::vector<InitPropagation> propagate(const PropagateConfig& c) {
     throw Error("--input '" + c.input + "' has " + std::to_string(input[0].numel()) + " features but --model '" + c.model + "' takes " +
                 std::to_string(subject.mlp.front()));
   std::vector<InitPropagation> out;
-  for (const auto& init : inits) {
+  for (const auto& [init, value] : inits) {
     InitPropagation p;
     p.init = init;
+    p.sweep_value = value;
     std::vector<double> finals;
     for (int k = 0; k < c.seeds; ++k) {
       p.seeds.push_back(run_once(c, subject, init, input, c.seed + static_cast<std::uint64_t>(k),

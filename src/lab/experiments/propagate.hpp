@@ -46,6 +46,7 @@ struct LayerStats {
 
 struct InitPropagation {
   std::string init;
+  std::optional<double> sweep_value;           // the swept parameter's value, when init came from a sweep
   std::vector<std::vector<LayerStats>> seeds;  // [seed][layer]
   double forward_ratio = 0;   // act_std(last) / act_std(first), mean over seeds
   double backward_ratio = 0;  // grad_pre_std(first) / grad_pre_std(last), mean over seeds
@@ -57,8 +58,13 @@ struct InitPropagation {
 inline constexpr double kVanishingRatio = 1e-2;  // verdict thresholds on the ratios above
 inline constexpr double kExplodingRatio = 1e2;
 
-// Expands one sweep "key=logspace(a,b,n)" or "key=linspace(a,b,n)" inside a spec into n specs.
-std::vector<std::string> expand_sweep(const std::string& spec);
+// Expands one sweep "key=logspace(a,b,n)" or "key=linspace(a,b,n)" inside a spec into n specs,
+// each with its value of the swept key (none when the spec holds no sweep).
+struct SweepPoint {
+  std::string spec;
+  std::optional<double> value;
+};
+std::vector<SweepPoint> expand_sweep(const std::string& spec);
 
 std::vector<InitPropagation> propagate(const PropagateConfig& config);
 

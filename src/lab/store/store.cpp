@@ -83,6 +83,9 @@ CREATE TABLE IF NOT EXISTS histograms(
 CREATE TABLE IF NOT EXISTS warnings(
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, step INTEGER NOT NULL, epoch INTEGER NOT NULL,
   layer TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY(run_id, layer, kind));
+CREATE TABLE IF NOT EXISTS propagations(
+  id INTEGER PRIMARY KEY, config TEXT NOT NULL, command TEXT NOT NULL, created TEXT NOT NULL, versions TEXT NOT NULL,
+  results TEXT NOT NULL);
 )sql";
 
 }  // namespace
@@ -275,6 +278,19 @@ std::vector<MonitorWarning> ResultStore::warnings(std::int64_t run_id) {
   q.bind(1, run_id);
   std::vector<MonitorWarning> out;
   while (q.step()) out.push_back({q.integer(0), static_cast<int>(q.integer(1)), q.text(2), q.text(3), q.text(4)});
+  return out;
+}
+
+std::int64_t ResultStore::add_propagation(const PropagationRecord& p) {
+  Statement put(db_, "INSERT INTO propagations(config, command, created, versions, results) VALUES (?, ?, ?, ?, ?)");
+  put.bind(1, p.config).bind(2, p.command).bind(3, now_utc()).bind(4, p.versions).bind(5, p.results).step();  // one statement: atomic
+  return sqlite3_last_insert_rowid(db_);
+}
+
+std::vector<PropagationRecord> ResultStore::propagations() {
+  Statement q(db_, "SELECT id, config, command, created, results, versions FROM propagations ORDER BY id");
+  std::vector<PropagationRecord> out;
+  while (q.step()) out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5)});
   return out;
 }
 

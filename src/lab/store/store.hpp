@@ -14,7 +14,8 @@
 
 namespace initlab::lab {
 
-// 1: experiments, runs, epochs. 2: + layer_stats, histograms, warnings (the training monitor).
+// 1: experiments, runs, epochs. 2: + layer_stats, histograms, warnings (the training monitor),
+// propagations (`initlab propagate --db`).
 inline constexpr int kSchemaVersion = 2;
 
 struct ExperimentRecord {
@@ -40,6 +41,15 @@ struct RunRecord {
   std::vector<EpochMetrics> epochs;
 };
 
+struct PropagationRecord {
+  std::int64_t id = 0;
+  std::string config;   // JSON
+  std::string command;
+  std::string created;
+  std::string results;  // JSON: propagation_json()
+  std::string versions;
+};
+
 class ResultStore {
  public:
   // Opens (creating when missing) the database; throws Error naming the file when it is not an
@@ -61,6 +71,9 @@ class ResultStore {
   std::vector<LayerSnapshot> layer_stats(std::int64_t run_id);  // by step, layers in network order
   std::vector<WeightHistogram> histograms(std::int64_t run_id);
   std::vector<MonitorWarning> warnings(std::int64_t run_id);
+
+  std::int64_t add_propagation(const PropagationRecord& p);  // returns the id
+  std::vector<PropagationRecord> propagations();
 
   std::vector<ExperimentRecord> experiments();
   std::vector<RunRecord> runs(std::int64_t experiment_id);  // with their epochs

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The HTML report end to end: a small real experiment (with the training monitor) and two
+# propagation studies into one database, `initlab report`, then headless Chromium checks the page
+# (tests/report/browser_test.cjs) and saves a screenshot under the build folder. Also the
+# report command's errors: exit 2, one line, no file written.
+# Usage: run_browser_test.sh INITLAB_BINARY BUILD_DIR
+set -u
+bin=$(realpath "$1")
+build=$(realpath "$2")
+here=$(dirname "$(realpath "${BASH_SOURCE[0]}")")
+source "$here/../cli/lib.sh"
+for need in /usr/bin/chromium "$here/../../web/node_modules/playwright-core/package.json"; do
+  [ -e "$need" ] || { echo "FAIL: $need is missing: run scripts/setup.sh (installs chromium and the npm packages)"; exit 1; }
+done
+command -v node > /dev/null || { echo "FAIL: node is missing: run scripts/setup.sh"; exit 1; }
+
+"$bin" compare --model mlp:2-16-16-3 --data synthetic:blobs,n=900 --inits 'zeros,he_normal,normal:std=0.01' --seeds 2 --epochs 4 \
+  --lr 0.1 --batch 32 --monitor-every 5 --db r.db --quiet > /dev/null 2> c.err && ok || { bad "compare"; cat c.err; }
+"$bin" propagate --model mlp:64x6 --activation relu --init 'normal:std=logspace(1e-3,1,6)' --batch 128 --db r.db > /dev/null 2> p.err && ok || { bad "propagate sweep"; cat p.err; }
+"$bin" propagate --model mlp:64x6 --activation tanh --init xavier_normal --init orthogonal --batch 128 --bias-std 0.05 --report prop.html --db r.db > /dev/null 2> q.err \
+  && [ -s prop.html ] && ok || { bad "propagate --report"; cat q.err; }
+"$bin" report r.db -o report.html 2> rep.err && [ -s report.html ] && ok || { bad "report"; cat rep.err; }
+if node "$here/browser_test.cjs" report.html "$build/report-screenshot.png" > browser.txt 2>&1; then ok; else bad "browser"; fi
+cat browser.txt
+node "$here/browser_test.cjs" prop.html "$build/report-propagation-screenshot.png" > browser2.txt 2>&1 || true
+# prop.html holds one study (no sweep, no experiment): it must render with no errors, though
+# the full-report checks (every chart kind) do not apply to it.
+grep -q "0 network requests, 0 console problems" browser2.txt && ! grep -q "chart error\|did not render\|network request:" browser2.txt && ok \
+  || { bad "propagation-only report"; cat browser2.txt; }
+
+# Errors: exit 2, one line, no file
+"$bin" report missing.db -o x.html 2> e1.txt; rc=$?
+[ "$rc" = 2 ] && grep -q "results database 'missing.db' does not exist" e1.txt && [ ! -e x.html ] && ok || { bad "report missing db: rc=$rc"; cat e1.txt; }
+"$bin" report r.db --experiment 99 -o x.html 2> e2.txt; rc=$?
+[ "$rc" = 2 ] && grep -q "has no experiment 99" e2.txt && [ ! -e x.html ] && [ "$(wc -l < e2.txt)" = 1 ] && ok || { bad "report bad id: rc=$rc"; cat e2.txt; }
+"$bin" report r.db -o /nonexistent/x.html 2> e3.txt; rc=$?
+[ "$rc" = 2 ] && grep -q "/nonexistent/x.html" e3.txt && ok || { bad "report bad output: rc=$rc"; cat e3.txt; }
+finish
