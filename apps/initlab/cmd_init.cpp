@@ -7,7 +7,10 @@
 
 #include "commands.hpp"
 #include "initlab/error.hpp"
+#include "data/dataset.hpp"
+#include "initlab/shape.hpp"
 #include "initlab/torch/apply.hpp"
+#include "netinit/network_init.hpp"
 
 namespace initlab::cli {
 namespace {
@@ -20,10 +23,15 @@ struct InitOptionsCli {
   std::vector<std::string> overrides;
   std::uint64_t seed = 0;
   std::string generator = "philox";
+  std::string data;         // for lsuv / datadep
+  std::int64_t batch = 0;   // samples (default: the scheme's)
+  bool flatten = false;     // samples as vectors (for MLPs)
 };
 
 void run_init(const InitOptionsCli& o) {
-  const auto plan = libtorch::make_plan(o.init, o.bias, o.overrides, parse_generator_kind(o.generator), o.seed);
+  const auto network = lab::parse_network_init(o.init);
+  if (network && o.data.empty()) throw Error("--init '" + o.init + "' looks at data: give --data SPEC (e.g. --data fashion-mnist)");
+  const auto plan = libtorch::make_plan(network ? network->base : o.init, o.bias, o.overrides, parse_generator_kind(o.generator), o.seed);
   if (!std::filesystem::exists(o.model)) throw Error("model file '" + o.model + "' does not exist");
   const std::filesystem::path out(o.out);
   const auto dir = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
@@ -36,6 +44,23 @@ void run_init(const InitOptionsCli& o) {
                 std::string(e.what_without_backtrace()).substr(0, 200));
   }
   const auto report = libtorch::apply_plan(module, plan);
+  std::vector<lab::LayerInitReport> layers;
+  if (network) {
+    lab::NetworkInit n = *network;
+    if (o.batch > 0) n.batch = o.batch;
+    lab::DataOptions data_options;
+    data_options.seed = o.seed;
+    const lab::DataSplits data = lab::load_data(o.data, data_options);
+    torch::Tensor batch = data.train.x.slice(0, 0, std::min(n.batch, data.train.size()));
+    if (o.flatten) batch = batch.flatten(1);
+    try {
+      layers = lab::apply_network_init(module, n, batch);
+    } catch (const c10::Error& e) {
+      throw Error("--model '" + o.model + "' does not take --data '" + o.data + "' samples of shape " +
+                  format_shape(std::vector<std::int64_t>(batch.sizes().begin() + 1, batch.sizes().end())) +
+                  (o.flatten ? "" : " (try --flatten)") + ": " + std::string(e.what_without_backtrace()).substr(0, 160));
+    }
+  }
   const std::string tmp = o.out + ".tmp-" + std::to_string(::getpid());
   try {
     module.save(tmp);
@@ -50,6 +75,8 @@ void run_init(const InitOptionsCli& o) {
     fmt::print("{:<36} {:<15} {:<14} {:>10} {:>10}  {}{}\n", p.name, libtorch::to_string(p.layer), format_shape(p.shape),
                p.fan ? std::to_string(p.fan->in) : "-", p.fan ? std::to_string(p.fan->out) : "-", p.spec,
                p.gates > 1 ? fmt::format(" (per gate, {} gates)", p.gates) : "");
+  for (const auto& l : layers)
+    fmt::print("{} {:<30} {:>3} {:>12.4g}  {}\n", network->scheme, l.layer, l.iterations, l.variance, l.note);
   fmt::print("wrote {}\n", o.out);
 }
 
@@ -59,14 +86,18 @@ void add_init_command(CLI::App& app) {
   auto o = std::make_shared<InitOptionsCli>();
   CLI::App* cmd = app.add_subcommand("init", "Initialize a TorchScript model's parameters by rules and save it");
   cmd->add_option("model", o->model, "TorchScript file (torch.jit.script(model).save('model.pt'))")->required();
-  cmd->add_option("--init", o->init, "Weight initializer spec")->required();
+  cmd->add_option("--init", o->init, "Weight initializer spec, or lsuv / datadep (with --data)")->required();
   cmd->add_option("--bias", o->bias, "Bias initializer spec (default: the init's own rule, else zeros)");
   cmd->add_option("--override", o->overrides, "PATTERN=SPEC for matching parameters (repeatable)");
   cmd->add_option("--seed", o->seed, "Seed");
   cmd->add_option("--generator", o->generator, "philox | torch | torch-avx2")->check(CLI::IsMember({"philox", "torch", "torch-avx2"}));
   cmd->add_option("-o,--out", o->out, "Output TorchScript file")->required();
+  cmd->add_option("--data", o->data, "Data for lsuv / datadep (a batch of training samples)");
+  cmd->add_option("--batch", o->batch, "Samples lsuv / datadep look at")->check(CLI::PositiveNumber);
+  cmd->add_flag("--flatten", o->flatten, "Give the model each sample as a vector (for MLPs)");
   cmd->footer("Examples:\n  initlab init model.pt --init he_normal --bias zeros -o model_init.pt\n"
-              "  initlab init model.pt --init orthogonal --override 'fc3.*=zeros' -o model_init.pt");
+              "  initlab init model.pt --init orthogonal --override 'fc3.*=zeros' -o model_init.pt\n"
+              "  initlab init mlp.pt --init lsuv --data fashion-mnist --flatten -o mlp_lsuv.pt");
   cmd->callback([o] { run_init(*o); });
 }
 

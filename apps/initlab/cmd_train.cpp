@@ -20,6 +20,7 @@ void add_results_command(CLI::App& app);
 void add_init_command(CLI::App& app);
 void add_propagate_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_advise_command(CLI::App& app);
 
 int& lab_exit_code() {
   static int code = 0;
@@ -135,7 +136,8 @@ void add_lab_commands(CLI::App& app) {
     auto o = std::make_shared<ExperimentOptions>();
     CLI::App* cmd = app.add_subcommand("train", "Train one model with one initializer (one or more seeds)");
     add_common(cmd, *o);
-    cmd->add_option("--init", o->init, "Initializer spec for the weights (see `initlab list`)")->required();
+    cmd->add_option("--init", o->init, "Initializer spec for the weights (see `initlab list`), or a network scheme: lsuv[:tol=,max_iter=,batch=], "
+                    "datadep, zero_init, fixup, skipinit, pretrain:ae[,epochs=N]")->required();
     cmd->add_option("--preset", o->preset, "Training setup of a seed notebook experiment (seed-mlp, ...)");
     cmd->footer("Examples:\n  initlab train --model mlp:784-128-10 --data fashion-mnist --init he_uniform --epochs 10\n"
                 "  initlab train --model toy --data synthetic:regression --init orthogonal --optimizer adam --epochs 30");
@@ -145,7 +147,8 @@ void add_lab_commands(CLI::App& app) {
     auto o = std::make_shared<ExperimentOptions>();
     CLI::App* cmd = app.add_subcommand("compare", "Train every init x seed and compare them fairly");
     add_common(cmd, *o);
-    cmd->add_option("--inits", o->inits, "Comma-separated specs, e.g. zeros,normal:std=0.01,xavier_uniform,he_normal");
+    cmd->add_option("--inits", o->inits, "Comma-separated specs, e.g. zeros,normal:std=0.01,xavier_uniform,he_normal; network schemes too "
+                    "(lsuv, datadep, zero_init, fixup, skipinit, pretrain:ae)");
     cmd->add_option("--preset", o->preset, "seed-mlp | seed-keras-mlp | seed-cnn | seed-rnn (with --data text:DIR) | seed-toy-regression");
     cmd->footer("Examples:\n  initlab compare --preset seed-mlp --data fashion-mnist --seeds 2\n"
                 "  initlab compare --model mlp:784-100x10-10 --inits xavier_normal,he_normal,orthogonal --seeds 3 --epochs 5");
@@ -155,6 +158,7 @@ void add_lab_commands(CLI::App& app) {
   add_init_command(app);
   add_propagate_command(app);
   add_report_command(app);
+  add_advise_command(app);
 }
 
 }  // namespace initlab::cli

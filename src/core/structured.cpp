@@ -78,7 +78,8 @@ void fill_dirac(std::span<float> data, std::span<const std::int64_t> shape, std:
 
 void fill_delta_orthogonal(std::span<float> data, std::span<const std::int64_t> shape, double gain, Generator& gen,
                            const FillOptions& options) {
-  require_rank("delta_orthogonal", shape, 3, 5);
+  // Rank 2 is a 1x1 kernel (a Linear layer): the delta-orthogonal kernel is then the orthogonal matrix.
+  require_rank("delta_orthogonal", shape, 2, 5);
   std::fill(data.begin(), data.end(), 0.0f);
   const std::int64_t out = shape[0], in = shape[1];
   std::vector<float> h(static_cast<std::size_t>(out * in));

@@ -98,6 +98,8 @@ TEST(Structured, DeltaOrthogonalHasAnOrthogonalCentreAndZerosElsewhere) {
         }
   const Eigen::MatrixXd c = centre.cast<double>();
   EXPECT_LT((c.transpose() * c - Eigen::MatrixXd::Identity(8, 8)).norm(), 1e-5);
+  // A matrix is a 1x1 kernel: delta-orthogonal is then orthogonal, the same draw.
+  EXPECT_EQ(init("delta_orthogonal:gain=2", initlab::Shape{6, 9}), init("orthogonal:gain=2", initlab::Shape{6, 9}));
 }
 
 // Sylvester-Hadamard entry written independently: H_1 = [1], H_2k = [[H, H], [H, -H]].

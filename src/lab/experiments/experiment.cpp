@@ -17,6 +17,7 @@
 #include "initlab/philox.hpp"
 #include "initlab/spec.hpp"
 #include "initlab/torch/apply.hpp"
+#include "netinit/network_init.hpp"
 #include "train/monitor.hpp"
 
 namespace initlab::lab {
@@ -226,7 +227,11 @@ ExperimentSummary run_experiment(const ExperimentConfig& c, const std::atomic<bo
   validate(c.train);
   if (c.seeds < 1) throw Error("--seeds " + std::to_string(c.seeds) + " is invalid; expected >= 1");
   std::vector<libtorch::InitPlan> plans;  // parse every spec before any work
-  for (const auto& init : c.inits) plans.push_back(libtorch::make_plan(init, c.bias, c.overrides, c.generator, 0));
+  std::vector<std::optional<NetworkInit>> network;  // schemes for the whole network (lsuv, fixup, ...), drawn from their base
+  for (const auto& init : c.inits) {
+    network.push_back(parse_network_init(init));
+    plans.push_back(libtorch::make_plan(network.back() ? network.back()->base : init, c.bias, c.overrides, c.generator, 0));
+  }
   DataOptions data_options = c.data_options;
   data_options.seed = c.first_seed;
   const DataSplits data = load_data(c.data, data_options);
@@ -260,7 +265,7 @@ ExperimentSummary run_experiment(const ExperimentConfig& c, const std::atomic<bo
       run.seed = seed;
       json spec = config;
       spec["init"] = init;
-      spec["init_canonical"] = format_spec(parse_spec(init));
+      spec["init_canonical"] = network[i] ? init : format_spec(parse_spec(init));
       spec["seed"] = seed;
       run.spec = spec.dump();
       run.versions = versions_text();
@@ -272,6 +277,15 @@ ExperimentSummary run_experiment(const ExperimentConfig& c, const std::atomic<bo
         libtorch::InitPlan plan = plans[i];
         plan.seed = seed;
         libtorch::apply_plan(*model, plan);
+        if (network[i])
+          for (const auto& r : apply_network_init(model, *network[i], data, seed)) {
+            if (c.quiet) continue;
+            std::fprintf(stderr, "  %s %s:", network[i]->scheme.c_str(), r.layer.c_str());
+            if (network[i]->scheme == "lsuv") std::fprintf(stderr, " %d rescalings, output variance %.4g", r.iterations, r.variance);
+            if (network[i]->scheme == "datadep") std::fprintf(stderr, " mean unit variance %.4g", r.variance);
+            if (network[i]->scheme == "pretrain") std::fprintf(stderr, " %d epochs, reconstruction MSE %.4g", r.iterations, r.variance);
+            std::fprintf(stderr, "%s%s\n", r.note.empty() ? "" : " ", r.note.c_str());
+          }
         TrainConfig train = c.train;
         train.seed = seed;
         std::optional<TrainingMonitor> monitor;

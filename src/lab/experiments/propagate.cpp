@@ -21,6 +21,7 @@
 #include "initlab/torch/apply.hpp"
 #include "models/models.hpp"
 #include "models/probe.hpp"
+#include "netinit/network_init.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -53,7 +54,8 @@ struct Built {
 
 Built build(const PropagateConfig& c, const Subject& subject, const std::string& init, std::uint64_t seed, const torch::Tensor& input) {
   const std::string bias = c.bias_std > 0 ? "normal:std=" + number_text(c.bias_std) : "zeros";
-  const auto plan = libtorch::make_plan(init, bias, {}, GeneratorKind::philox, seed);
+  const auto network = parse_network_init(init);  // lsuv, fixup, ...: drawn from their base, then applied (on this batch)
+  const auto plan = libtorch::make_plan(network ? network->base : init, bias, {}, GeneratorKind::philox, seed);
   Built b;
   if (subject.file) {
     const std::string path = c.model.substr(5);
@@ -63,6 +65,7 @@ Built build(const PropagateConfig& c, const Subject& subject, const std::string&
       throw Error("--model '" + c.model + "': '" + path + "' is not a TorchScript model (save one with torch.jit.save)");
     }
     libtorch::apply_plan(*b.script, plan);
+    if (network) apply_network_init(*b.script, *network, input);
     b.script->eval();
     b.stages = stages_of(*b.script, input);
     b.forward = [m = *b.script](const torch::Tensor& x) mutable { return m.forward({x}).toTensor(); };
@@ -78,6 +81,12 @@ Built build(const PropagateConfig& c, const Subject& subject, const std::string&
     b.net = build_model(c.model, subject.data, ModelOptions{c.activation, false, 0.0});
   }
   libtorch::apply_plan(*b.net, plan);
+  if (network) {
+    DataSplits batch = subject.data;
+    batch.train.x = input;
+    batch.train.y = torch::zeros({input.size(0)}, torch::kInt64);
+    apply_network_init(b.net, *network, batch, seed);
+  }
   b.net->eval();
   b.stages = stages_of(b.net);
   b.forward = [net = b.net](const torch::Tensor& x) mutable { return net->forward(x); };
@@ -131,7 +140,9 @@ std::vector<LayerStats> run_once(const PropagateConfig& c, const Subject& subjec
   const ProbedForward f = probed_forward(b.stages, input, /*retain_pre_grad=*/true);
   const torch::Tensor cotangent = torch::randn_like(f.output);
   (f.output * cotangent).sum().backward();
-  const std::vector<double> theory = subject.mlp.empty() ? std::vector<double>{} : theory_of(c, init, subject.mlp, input);
+  // The mean-field line needs i.i.d. weights of a known variance: not for network schemes.
+  const bool iid = !subject.mlp.empty() && !parse_network_init(init);
+  const std::vector<double> theory = iid ? theory_of(c, init, subject.mlp, input) : std::vector<double>{};
   std::vector<LayerStats> out;
   for (std::size_t l = 0; l < f.layers.size(); ++l) {
     const ProbedLayer& p = f.layers[l];
@@ -201,7 +212,7 @@ std::vector<InitPropagation> propagate(const PropagateConfig& c) {
   std::vector<SweepPoint> inits;
   for (const auto& i : c.inits)
     for (const auto& e : expand_sweep(i)) {
-      parse_spec(e.spec);  // every spec checked before any work
+      if (!parse_network_init(e.spec)) parse_spec(e.spec);  // every spec checked before any work
       inits.push_back(e);
     }
   if (inits.empty()) throw Error("--init is required");

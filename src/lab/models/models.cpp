@@ -204,6 +204,10 @@ torch::nn::Sequential rnn_classifier(const std::string& spec, const std::string&
 
 torch::nn::AnyModule make_activation(const std::string& name) { return activation_module(name); }
 
+bool is_residual_block(const torch::nn::Module& module) {
+  return dynamic_cast<const ResidualBlockImpl*>(&module) != nullptr || dynamic_cast<const ResidualConvBlockImpl*>(&module) != nullptr;
+}
+
 const std::vector<std::string>& activation_names() {
   static const std::vector<std::string> names = {"relu", "leaky_relu", "elu", "selu", "gelu", "silu", "tanh", "sigmoid", "linear"};
   return names;

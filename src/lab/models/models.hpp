@@ -31,6 +31,10 @@ std::vector<std::int64_t> parse_widths(const std::string& spec, const std::strin
 // The activation module for a name (throws Error listing the names).
 torch::nn::AnyModule make_activation(const std::string& name);
 
+// Whether a module is one of the lab's residual blocks (x + branch(x)); its parameters' order is
+// the branch's layer order.
+bool is_residual_block(const torch::nn::Module& module);
+
 // The activation names build_model accepts, for error messages and validation.
 const std::vector<std::string>& activation_names();
 

@@ -30,14 +30,18 @@ Stage classify(const std::string& name, const std::string& type,
   Stage s;
   s.name = name;
   const std::string t = short_type(type);
-  for (auto& [n, p] : params)
+  s.type = t;
+  for (auto& [n, p] : params) {
     if (p.dim() >= 2) s.weights.emplace_back(name.empty() ? n : name + "." + n, p);
+    if (n == "bias" && p.dim() == 1) s.bias = p;
+  }
   if (const auto a = activation_types().find(t); a != activation_types().end() && s.weights.empty()) {
     s.kind = StageKind::activation;
     s.activation = a->second;
   } else if (t.find("Norm") != std::string::npos) {
     s.kind = StageKind::norm;
     s.weights.clear();
+    s.bias = torch::Tensor();
   } else if (!s.weights.empty()) {
     s.kind = StageKind::weighted;
   }
@@ -108,7 +112,7 @@ ProbedForward probed_forward(const std::vector<Stage>& stages, const torch::Tens
   for (const auto& s : stages) {
     y = s.forward(y);
     if (s.kind == StageKind::weighted) {
-      f.layers.push_back(ProbedLayer{s.name, "", y, y, s.weights});
+      f.layers.push_back(ProbedLayer{s.name, "", y, y, y, s.weights});
     } else if (!f.layers.empty() && f.layers.back().activation.empty()) {
       if (s.kind == StageKind::norm) f.layers.back().pre = f.layers.back().act = y;
       if (s.kind == StageKind::activation) {

@@ -21,9 +21,11 @@ enum class StageKind { weighted, norm, activation, other };
 struct Stage {
   std::string name;        // qualified: fc1, block2, features.0
   StageKind kind = StageKind::other;
+  std::string type;        // the module's class: Linear, Conv2d, ReLU, ResidualBlock, ...
   std::string activation;  // for activations: relu, tanh, ... (activation_names()) or "other"
   std::function<torch::Tensor(const torch::Tensor&)> forward;
   std::vector<std::pair<std::string, torch::Tensor>> weights;  // weighted: the parameters of rank >= 2, qualified names
+  torch::Tensor bias;  // a weighted stage's own "bias" (Linear, Conv); undefined otherwise
 };
 
 std::vector<Stage> stages_of(torch::nn::Sequential& net);
@@ -35,6 +37,7 @@ std::vector<Stage> stages_of(torch::jit::Module& module, const torch::Tensor& ex
 struct ProbedLayer {
   std::string name;
   std::string activation;  // "" when none follows
+  torch::Tensor raw;       // the weighted stage's own output (before any normalization)
   torch::Tensor pre, act;
   std::vector<std::pair<std::string, torch::Tensor>> weights;
 };

@@ -1,0 +1,35 @@
+// `initlab advise`: an init recommended from the architecture (activation, depth, residual or
+// not, normalization, convolutional or recurrent), with the reason and a runner-up, so a
+// propagate check and an optional short comparison can show the difference.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "data/dataset.hpp"
+#include "models/models.hpp"
+
+namespace initlab::lab {
+
+// What the recommendation looked at.
+struct Architecture {
+  std::string activation;
+  int weighted_layers = 0;  // Linear / Conv / RNN / residual-block layers along the main path
+  int residual_blocks = 0;
+  bool batchnorm = false;
+  bool convolutional = false;
+  bool recurrent = false;
+};
+
+struct Advice {
+  Architecture architecture;
+  std::string init, reason;            // the recommendation
+  std::string runner_up, runner_up_reason;
+};
+
+// A plain net deeper than this is "very deep": the formula inits drift, data-driven LSUV does not.
+inline constexpr int kVeryDeep = 20;
+
+Architecture describe(torch::nn::Sequential& net, const ModelOptions& options);
+Advice advise(const Architecture& a);
+
+}  // namespace initlab::lab

@@ -1,0 +1,346 @@
+#include "netinit/network_init.hpp"
+
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <charconv>
+#include <cmath>
+#include <map>
+
+#include "initlab/error.hpp"
+#include "initlab/number_text.hpp"
+#include "initlab/spec.hpp"
+#include "models/models.hpp"
+#include "models/probe.hpp"
+
+namespace initlab::lab {
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+double number_of(const std::string& spec, const std::string& key, const std::string& text) {
+  double v = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size() || !std::isfinite(v))
+    throw Error("init '" + spec + "': " + key + "=" + text + " is not a number");
+  return v;
+}
+
+std::int64_t count_of(const std::string& spec, const std::string& key, const std::string& text, std::int64_t least) {
+  const double v = number_of(spec, key, text);
+  if (v != std::floor(v) || v < static_cast<double>(least) || v > 1e9)
+    throw Error("init '" + spec + "': " + key + "=" + text + " is invalid; expected a whole number >= " + std::to_string(least));
+  return static_cast<std::int64_t>(v);
+}
+
+// The first `n` rows of the training set in an order drawn from `seed`.
+torch::Tensor batch_of(const DataSplits& data, std::int64_t n, std::uint64_t seed) {
+  if (data.train.size() == 0) throw Error("a data-dependent init needs training data; --data '" + data.name + "' has none");
+  auto gen = at::detail::createCPUGenerator(seed);
+  const auto order = torch::randperm(data.train.size(), gen, torch::kInt64).slice(0, 0, std::min(n, data.train.size()));
+  return data.train.x.index_select(0, order);
+}
+
+const ProbedLayer& layer_named(const ProbedForward& f, const std::string& name) {
+  for (const auto& l : f.layers)
+    if (l.name == name) return l;
+  throw Error("internal: layer '" + name + "' not seen by the probes");
+}
+
+// Why a stage is not one Linear / Conv layer these schemes can rescale ("" when it is).
+std::string not_rescalable(const Stage& s) {
+  if (s.weights.size() != 1) return "skipped: not a single Linear / Conv layer (" + std::to_string(s.weights.size()) + " weight tensors)";
+  if (s.type == "Embedding") return "skipped: an embedding (a lookup table, not a layer's output scale)";
+  return "";
+}
+
+// Mishkin & Matas 2016, Algorithm 1, after the orthonormal pre-initialization (the base spec):
+// for each layer in order, W <- W / sqrt(Var(output)) until |Var - 1| < tol or max_iter.
+std::vector<LayerInitReport> lsuv(const std::vector<Stage>& stages, const torch::Tensor& x, const NetworkInit& init) {
+  torch::NoGradGuard no_grad;
+  std::vector<LayerInitReport> out;
+  for (const auto& s : stages) {
+    if (s.kind != StageKind::weighted) continue;
+    if (const std::string why = not_rescalable(s); !why.empty()) {
+      out.push_back({s.name, 0, std::nan(""), why});
+      continue;
+    }
+    torch::Tensor w = s.weights[0].second;
+    auto variance = [&] { return layer_named(probed_forward(stages, x, false), s.name).raw.var(/*unbiased=*/false).item<double>(); };
+    LayerInitReport r{s.name, 0, variance(), ""};
+    while (std::abs(r.variance - 1.0) >= init.tol && r.iterations < init.max_iter) {
+      if (!(r.variance > 0) || !std::isfinite(r.variance)) {
+        r.note = "output variance " + number_text(r.variance) + ": cannot rescale";
+        break;
+      }
+      w.mul_(1.0 / std::sqrt(r.variance));
+      ++r.iterations;
+      r.variance = variance();
+    }
+    if (r.note.empty() && std::abs(r.variance - 1.0) >= init.tol) r.note = "not within tol after max_iter";
+    out.push_back(r);
+  }
+  return out;
+}
+
+// Krähenbühl et al. 2016, within-layer initialization: for each layer in order, every output
+// unit (channel) gets mean `mean` and variance 1 on the batch: W_i <- W_i / s_i, b_i <- (b_i - m_i) / s_i + mean.
+std::vector<LayerInitReport> datadep(const std::vector<Stage>& stages, const torch::Tensor& x, const NetworkInit& init) {
+  torch::NoGradGuard no_grad;
+  std::vector<LayerInitReport> out;
+  for (const auto& s : stages) {
+    if (s.kind != StageKind::weighted) continue;
+    if (const std::string why = not_rescalable(s); !why.empty()) {
+      out.push_back({s.name, 0, std::nan(""), why});
+      continue;
+    }
+    torch::Tensor w = s.weights[0].second;
+    const auto units = [&] {
+      const torch::Tensor raw = layer_named(probed_forward(stages, x, false), s.name).raw;
+      return raw.transpose(0, 1).reshape({raw.size(1), -1});
+    };
+    const torch::Tensor u = units();
+    const torch::Tensor mean = u.mean(1);
+    torch::Tensor sd = u.std(1, /*unbiased=*/false);
+    const std::int64_t flat = (sd == 0).sum().item<std::int64_t>();
+    sd = torch::where(sd > 0, sd, torch::ones_like(sd));  // a constant unit keeps its scale
+    std::vector<std::int64_t> shape(static_cast<std::size_t>(w.dim()), 1);
+    shape[0] = w.size(0);
+    w.div_(sd.view(shape));
+    LayerInitReport r{s.name, 1, 0, ""};
+    if (s.bias.defined()) s.bias.sub_(mean).div_(sd).add_(init.mean);
+    else r.note = "no bias: scaled only";
+    if (flat > 0) r.note += (r.note.empty() ? "" : "; ") + std::to_string(flat) + " constant units left unscaled";
+    r.variance = units().var(1, /*unbiased=*/false).mean().item<double>();
+    out.push_back(r);
+  }
+  return out;
+}
+
+// The residual blocks of a lab model and their weights in order (the last ends the branch).
+struct Branch {
+  std::string name;
+  std::vector<std::pair<std::string, torch::Tensor>> weights;
+};
+
+std::vector<Branch> branches_of(torch::nn::Sequential& net) {
+  std::vector<Branch> out;
+  for (const auto& child : net->named_children()) {
+    if (!is_residual_block(*child.value())) continue;
+    Branch b{child.key(), {}};
+    for (const auto& p : child.value()->named_parameters(/*recurse=*/true))
+      if (p.value().dim() >= 2) b.weights.emplace_back(child.key() + "." + p.key(), p.value());
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+// Zeroes a weight and, when it has one, its layer's bias ("x.fc2.weight" -> "x.fc2.bias").
+void zero_layer(torch::nn::Sequential& net, const std::string& weight_name, torch::Tensor w) {
+  torch::NoGradGuard no_grad;
+  w.zero_();
+  const std::string bias_name = weight_name.substr(0, weight_name.size() - std::string("weight").size()) + "bias";
+  if (auto* b = net->named_parameters().find(bias_name)) b->zero_();
+}
+
+std::vector<LayerInitReport> zero_branches(torch::nn::Sequential& net, const std::vector<Branch>& branches, const char* why) {
+  std::vector<LayerInitReport> out;
+  for (const auto& b : branches) {
+    zero_layer(net, b.weights.back().first, b.weights.back().second);
+    out.push_back({b.weights.back().first, 0, 0, why});
+  }
+  return out;
+}
+
+// Zhang, Dauphin & Ma 2019, Fixup rules 1-2: the classification layer and the last layer of each
+// residual branch start at zero; the other branch layers are the base (He) init scaled by
+// L^(-1/(2m-2)) for L branches of m layers. (Rule 3, scalar multipliers and biases, changes the
+// architecture and is not part of an initializer.)
+std::vector<LayerInitReport> fixup(torch::nn::Sequential& net, const std::vector<Branch>& branches) {
+  if (branches.empty()) throw Error("fixup needs a residual model (resmlp:..., rescnn:...): this one has no residual branches");
+  const double L = static_cast<double>(branches.size());
+  const double m = static_cast<double>(branches.front().weights.size());
+  if (m < 2) throw Error("fixup needs residual branches of at least two layers");
+  const double scale = std::pow(L, -1.0 / (2.0 * m - 2.0));
+  std::vector<LayerInitReport> out;
+  torch::NoGradGuard no_grad;
+  for (const auto& b : branches)
+    for (std::size_t i = 0; i + 1 < b.weights.size(); ++i) {
+      b.weights[i].second.mul_(scale);
+      out.push_back({b.weights[i].first, 0, 0, "scaled by L^(-1/(2m-2)) = " + number_text(scale)});
+    }
+  for (auto& r : zero_branches(net, branches, "zeroed (last layer of a residual branch)")) out.push_back(r);
+  // The classification layer: the last weighted child.
+  std::string last_name;
+  torch::Tensor last;
+  for (const auto& p : net->named_parameters())
+    if (p.value().dim() >= 2) {
+      last_name = p.key();
+      last = p.value();
+    }
+  zero_layer(net, last_name, last);
+  out.push_back({last_name, 0, 0, "zeroed (classification layer)"});
+  return out;
+}
+
+// Greedy layer-wise pretraining: each hidden Linear layer, with its activation, is the encoder of
+// an autoencoder (a fresh Linear decoder) trained with Adam on the previous layer's codes of the
+// training set to reconstruct them (MSE); the encoder's weights stay.
+std::vector<LayerInitReport> pretrain(const std::vector<Stage>& stages, const DataSplits& data, const NetworkInit& init,
+                                      std::uint64_t seed) {
+  std::vector<std::size_t> linear;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    if (stages[i].kind != StageKind::weighted) continue;
+    if (stages[i].type != "Linear") throw Error("pretrain:ae needs an MLP of Linear layers; '" + stages[i].name + "' is a " + stages[i].type);
+    linear.push_back(i);
+  }
+  if (linear.size() < 2) throw Error("pretrain:ae needs at least one hidden layer");
+  torch::manual_seed(seed);
+  auto gen = at::detail::createCPUGenerator(seed);
+  torch::Tensor codes = data.train.x;
+  {
+    torch::NoGradGuard no_grad;
+    for (std::size_t i = 0; i < linear.front(); ++i) codes = stages[i].forward(codes);  // e.g. Flatten
+  }
+  std::vector<LayerInitReport> out;
+  for (std::size_t k = 0; k + 1 < linear.size(); ++k) {  // every Linear but the output layer
+    const Stage& enc = stages[linear[k]];
+    std::vector<const Stage*> after;  // the stages up to the next Linear (activation, norm, dropout)
+    for (std::size_t i = linear[k] + 1; i < linear[k + 1]; ++i) after.push_back(&stages[i]);
+    const auto encode = [&](const torch::Tensor& x) {
+      torch::Tensor z = enc.forward(x);
+      for (const Stage* s : after) z = s->forward(z);
+      return z;
+    };
+    torch::nn::Linear decoder(enc.weights[0].second.size(0), enc.weights[0].second.size(1));
+    std::vector<torch::Tensor> params{enc.weights[0].second};
+    if (enc.bias.defined()) params.push_back(enc.bias);
+    for (auto& p : decoder->parameters()) params.push_back(p);
+    torch::optim::Adam adam(params, torch::optim::AdamOptions(init.lr));
+    double loss_sum = 0;
+    const std::int64_t n = codes.size(0);
+    for (int epoch = 0; epoch < init.epochs; ++epoch) {
+      const auto order = torch::randperm(n, gen, torch::kInt64);
+      loss_sum = 0;
+      for (std::int64_t i = 0; i < n; i += init.batch) {
+        const auto x = codes.index_select(0, order.slice(0, i, std::min(n, i + init.batch)));
+        adam.zero_grad();
+        const auto loss = torch::mse_loss(decoder(encode(x)), x);
+        loss.backward();
+        adam.step();
+        loss_sum += loss.item<double>() * static_cast<double>(x.size(0));
+      }
+    }
+    {
+      torch::NoGradGuard no_grad;
+      codes = encode(codes);
+    }
+    out.push_back({enc.name, init.epochs, loss_sum / static_cast<double>(n), "autoencoder reconstruction MSE in the last epoch"});
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& network_init_names() {
+  static const std::vector<std::string> names = {"lsuv", "datadep", "zero_init", "fixup", "skipinit", "pretrain:ae"};
+  return names;
+}
+
+std::optional<NetworkInit> parse_network_init(const std::string& spec) {
+  const auto colon = spec.find(':');
+  const std::string name = lower(spec.substr(0, colon));
+  NetworkInit n;
+  n.spec = spec;
+  if (name == "lsuv") n.base = "orthogonal";
+  else if (name == "datadep") n.base = "kaiming_normal";  // the scale of normalized layers does not matter; layers it skips keep a sane one
+  else if (name == "zero_init" || name == "zero") n.base = "zero_init";  // "ZerO", as in the core registry
+  else if (name == "fixup" || name == "skipinit") n.base = "kaiming_normal";
+  else if (name == "pretrain") n.base = "kaiming_normal";
+  else return std::nullopt;
+  n.scheme = name == "zero" ? "zero_init" : name;
+  if (n.scheme == "pretrain") n.batch = 64;
+  std::vector<std::string> items;
+  if (colon != std::string::npos) {
+    std::size_t pos = colon + 1;
+    while (pos <= spec.size()) {
+      const std::size_t end = std::min(spec.find(',', pos), spec.size());
+      items.push_back(spec.substr(pos, end - pos));
+      pos = end + 1;
+    }
+  }
+  const std::map<std::string, std::vector<std::string>> keys = {
+      {"lsuv", {"tol", "max_iter", "batch"}}, {"datadep", {"batch", "mean"}}, {"zero_init", {}},
+      {"fixup", {}}, {"skipinit", {"base"}}, {"pretrain", {"epochs", "lr", "batch", "base"}}};
+  bool method = false;
+  for (const auto& item : items) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) {
+      if (n.scheme == "pretrain" && !method && item == "ae") {
+        method = true;
+        continue;
+      }
+      throw Error("init '" + spec + "': '" + item + "' is not key=value" + (n.scheme == "pretrain" ? " (pretrain:ae,epochs=N,...)" : ""));
+    }
+    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+    const auto& allowed = keys.at(n.scheme);
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+      throw Error("init '" + spec + "': unknown parameter '" + key + "'; " + n.scheme +
+                  (allowed.empty() ? " takes none" : " takes: " + join_choices(allowed)));
+    if (key == "tol") {
+      n.tol = number_of(spec, key, value);
+      if (!(n.tol > 0)) throw Error("init '" + spec + "': tol=" + value + " is invalid; expected > 0");
+    } else if (key == "max_iter") n.max_iter = static_cast<int>(count_of(spec, key, value, 1));
+    else if (key == "batch") n.batch = count_of(spec, key, value, 2);
+    else if (key == "mean") n.mean = number_of(spec, key, value);
+    else if (key == "epochs") n.epochs = static_cast<int>(count_of(spec, key, value, 1));
+    else if (key == "lr") {
+      n.lr = number_of(spec, key, value);
+      if (!(n.lr > 0)) throw Error("init '" + spec + "': lr=" + value + " is invalid; expected > 0");
+    } else if (key == "base") {
+      parse_spec(value);  // a per-tensor spec
+      n.base = value;
+    }
+  }
+  if (n.scheme == "pretrain" && !method) throw Error("init '" + spec + "': expected pretrain:ae[,epochs=N,lr=X,batch=B,base=SPEC]");
+  return n;
+}
+
+std::vector<LayerInitReport> apply_network_init(torch::nn::Sequential& net, const NetworkInit& init, const DataSplits& data,
+                                                std::uint64_t seed) {
+  const bool training = net->is_training();
+  net->eval();  // no dropout while measuring
+  std::vector<LayerInitReport> out;
+  auto stages = stages_of(net);
+  if (init.scheme == "lsuv") out = lsuv(stages, batch_of(data, init.batch, seed), init);
+  else if (init.scheme == "datadep") out = datadep(stages, batch_of(data, init.batch, seed), init);
+  else if (init.scheme == "zero_init") out = zero_branches(net, branches_of(net), "zeroed (last layer of a residual branch)");
+  else if (init.scheme == "fixup") out = fixup(net, branches_of(net));
+  else if (init.scheme == "skipinit") {
+    const auto branches = branches_of(net);
+    if (branches.empty()) throw Error("skipinit needs a residual model (resmlp:..., rescnn:...): this one has no residual branches");
+    out = zero_branches(net, branches, "zeroed: the residual branch starts as zero");
+  } else if (init.scheme == "pretrain") {
+    net->train();
+    out = pretrain(stages, data, init, seed);
+  }
+  net->train(training);
+  return out;
+}
+
+std::vector<LayerInitReport> apply_network_init(torch::jit::Module& module, const NetworkInit& init, const torch::Tensor& batch) {
+  if (init.scheme != "lsuv" && init.scheme != "datadep")
+    throw Error("init '" + init.spec + "' needs to know the architecture (residual branches, layers): use it with train / compare on a lab "
+                "model; on a TorchScript model only lsuv and datadep work");
+  const bool training = module.is_training();
+  module.eval();
+  const auto stages = stages_of(module, batch);
+  auto out = init.scheme == "lsuv" ? lsuv(stages, batch, init) : datadep(stages, batch, init);
+  module.train(training);
+  return out;
+}
+
+}  // namespace initlab::lab

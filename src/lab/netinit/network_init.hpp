@@ -1,0 +1,65 @@
+// Initializations of a whole network rather than of one tensor: data-dependent (LSUV,
+// Krähenbühl's within-layer scheme, autoencoder pretraining) and architecture-aware (ZerO with
+// zero residual branches, Fixup, SkipInit). Each first draws its base per-tensor spec through the
+// adapter's plan (so every parameter keeps its named stream), then adjusts the network.
+//
+//   lsuv[:tol=0.1,max_iter=10,batch=256]     Mishkin & Matas 2016, "All you need is a good init"
+//   datadep[:batch=256,mean=0]               Krähenbühl et al. 2016, "Data-dependent initializations of CNNs"
+//   zero_init | ZerO                          Zhao et al. 2022, Algorithm 1, with zero residual branches
+//   fixup                                     Zhang, Dauphin & Ma 2019, "Fixup initialization"
+//   skipinit[:base=SPEC]                      De & Smith 2020: each residual branch starts at zero
+//   pretrain:ae[,epochs=1,lr=0.001,batch=64]  greedy layer-wise autoencoders (Bengio et al. 2007)
+#pragma once
+#include <torch/nn/modules/container/sequential.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data/dataset.hpp"
+
+namespace torch::jit {
+struct Module;
+}
+
+namespace initlab::lab {
+
+// LSUV's defaults, from Mishkin & Matas 2016, section 2 (Algorithm 1: Tol_var = 0.1, T_max = 10).
+inline constexpr double kLsuvTolerance = 0.1;
+inline constexpr int kLsuvMaxIterations = 10;
+inline constexpr std::int64_t kDataInitBatch = 256;  // samples the data-dependent schemes look at
+
+struct NetworkInit {
+  std::string scheme;       // lsuv | datadep | zero_init | fixup | skipinit | pretrain
+  std::string spec;         // as written
+  double tol = kLsuvTolerance;
+  int max_iter = kLsuvMaxIterations;
+  std::int64_t batch = kDataInitBatch;
+  double mean = 0.0;        // datadep: the units' mean after initialization
+  int epochs = 1;           // pretrain
+  double lr = 1e-3;         // pretrain (Adam)
+  std::string base;         // the per-tensor spec drawn first
+};
+
+// The scheme named by `spec`, or nullopt when it is a per-tensor spec (initlab list). Throws Error
+// naming the spec on a bad parameter.
+std::optional<NetworkInit> parse_network_init(const std::string& spec);
+// Every network scheme's name, for `initlab list` and errors.
+const std::vector<std::string>& network_init_names();
+
+// What the scheme did to one layer.
+struct LayerInitReport {
+  std::string layer;
+  int iterations = 0;       // LSUV rescalings; pretraining epochs
+  double variance = 0;      // the layer's output variance after (LSUV, datadep); reconstruction MSE (pretrain)
+  std::string note;         // e.g. "zeroed (last layer of a residual branch)", "skipped: ..."
+};
+
+// Applies `init` to a lab model whose parameters already hold init.base (through the adapter).
+// Data-dependent schemes take their batch from data.train, shuffled by `seed`.
+std::vector<LayerInitReport> apply_network_init(torch::nn::Sequential& net, const NetworkInit& init, const DataSplits& data,
+                                                std::uint64_t seed);
+// On a TorchScript model: lsuv and datadep only (the others need to know the architecture).
+std::vector<LayerInitReport> apply_network_init(torch::jit::Module& module, const NetworkInit& init, const torch::Tensor& batch);
+
+}  // namespace initlab::lab
