@@ -60,6 +60,15 @@ kinds = {r for r in c.execute('select layer, kind from warnings')}
 assert ('conv1', 'dead_units') in kinds, kinds
 " && ok || { bad "monitor"; cat mon.txt mon.err; }
 
+# advise: a 26-layer plain ReLU MLP gets LSUV (He as runner-up), checked by propagate, and a
+# quick comparison of both; bad input is one line with exit 2
+"$bin" advise --model mlp:2-16x25-2 --data csv:data.csv,label=y --quick-compare --seeds 2 --epochs 1 --db adv.db > adv.txt 2> adv.err \
+  && grep -q "^recommended: lsuv" adv.txt && grep -q "^runner-up:   kaiming_normal" adv.txt \
+  && grep -q "^lsuv .* stable" adv.txt && grep -q "^quick compare: 2 seeds x 1 epochs" adv.txt && grep -q "lsuv vs kaiming_normal\|kaiming_normal vs lsuv" adv.txt \
+  && ok || { bad "advise"; cat adv.txt adv.err; }
+"$bin" advise --model mlp:2-16-2 --activation swish --data csv:data.csv,label=y > /dev/null 2> adv2.err; rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l < adv2.err)" = 1 ] && grep -q "unknown --activation 'swish'" adv2.err && ok || { bad "advise bad activation: rc=$rc"; cat adv2.err; }
+
 # Ctrl-C: exit 130, the database consistent, the current run marked interrupted
 "$bin" compare --model mlp:2-16-2 --data csv:data.csv,label=y --inits he_normal --epochs 100000 --db int.db --quiet > /dev/null 2> int.err &
 pid=$!

@@ -126,6 +126,21 @@ TEST(Fixup, ScalingIsExactAndBranchEndsAndClassifierAreZero) {
   EXPECT_NE(error_of([&] { made("mlp:784-64-10", d, "fixup"); }).find("fixup needs a residual model"), std::string::npos);
 }
 
+TEST(DeltaOrthogonal, OneSpecForTheSeedCnn) {
+  // Xiao et al. 2018: convolution kernels zero except an orthogonal centre tap; the dense layers
+  // (1x1 kernels) orthogonal.
+  auto net = made("cnn", shapes_only({1, 28, 28}, 10), "delta_orthogonal");
+  const auto p = net->named_parameters();
+  const auto conv2 = p["conv2.weight"];  // 64 x 32 x 3 x 3
+  const auto centre = conv2.select(3, 1).select(2, 1);
+  EXPECT_LT((centre.t().mm(centre) - torch::eye(32)).abs().max().item<double>(), 1e-5);  // orthonormal columns
+  auto off = conv2.clone();
+  off.select(3, 1).select(2, 1).zero_();
+  EXPECT_EQ(off.abs().max().item<float>(), 0.0f);  // nothing off-centre
+  const auto fc2 = p["fc2.weight"];  // 10 x 64: orthonormal rows
+  EXPECT_LT((fc2.mm(fc2.t()) - torch::eye(10)).abs().max().item<double>(), 1e-5);
+}
+
 TEST(Pretrain, AutoencodersLearnEachHiddenLayer) {
   const DataSplits d = fashion(2000);
   auto net = build_model("mlp:784-64-32-10", d, {});
