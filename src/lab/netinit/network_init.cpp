@@ -57,17 +57,24 @@ std::string not_rescalable(const Stage& s) {
   return "";
 }
 
-// Mishkin & Matas 2016, Algorithm 1, after the orthonormal pre-initialization (the base spec):
-// for each layer in order, W <- W / sqrt(Var(output)) until |Var - 1| < tol or max_iter.
-std::vector<LayerInitReport> lsuv(const std::vector<Stage>& stages, const torch::Tensor& x, const NetworkInit& init) {
+// Runs `one` on every weighted stage that is a single Linear / Conv layer, in network order, and
+// reports the others as skipped.
+template <class Fn>
+std::vector<LayerInitReport> each_rescalable_layer(const std::vector<Stage>& stages, Fn one) {
   torch::NoGradGuard no_grad;
   std::vector<LayerInitReport> out;
   for (const auto& s : stages) {
     if (s.kind != StageKind::weighted) continue;
-    if (const std::string why = not_rescalable(s); !why.empty()) {
-      out.push_back({s.name, 0, std::nan(""), why});
-      continue;
-    }
+    const std::string why = not_rescalable(s);
+    out.push_back(why.empty() ? one(s) : LayerInitReport{s.name, 0, std::nan(""), why});
+  }
+  return out;
+}
+
+// Mishkin & Matas 2016, Algorithm 1, after the orthonormal pre-initialization (the base spec):
+// for each layer in order, W <- W / sqrt(Var(output)) until |Var - 1| < tol or max_iter.
+std::vector<LayerInitReport> lsuv(const std::vector<Stage>& stages, const torch::Tensor& x, const NetworkInit& init) {
+  return each_rescalable_layer(stages, [&](const Stage& s) {
     torch::Tensor w = s.weights[0].second;
     auto variance = [&] { return layer_named(probed_forward(stages, x, false), s.name).raw.var(/*unbiased=*/false).item<double>(); };
     LayerInitReport r{s.name, 0, variance(), ""};
@@ -81,22 +88,14 @@ std::vector<LayerInitReport> lsuv(const std::vector<Stage>& stages, const torch:
       r.variance = variance();
     }
     if (r.note.empty() && std::abs(r.variance - 1.0) >= init.tol) r.note = "not within tol after max_iter";
-    out.push_back(r);
-  }
-  return out;
+    return r;
+  });
 }
 
 // Krähenbühl et al. 2016, within-layer initialization: for each layer in order, every output
 // unit (channel) gets mean `mean` and variance 1 on the batch: W_i <- W_i / s_i, b_i <- (b_i - m_i) / s_i + mean.
 std::vector<LayerInitReport> datadep(const std::vector<Stage>& stages, const torch::Tensor& x, const NetworkInit& init) {
-  torch::NoGradGuard no_grad;
-  std::vector<LayerInitReport> out;
-  for (const auto& s : stages) {
-    if (s.kind != StageKind::weighted) continue;
-    if (const std::string why = not_rescalable(s); !why.empty()) {
-      out.push_back({s.name, 0, std::nan(""), why});
-      continue;
-    }
+  return each_rescalable_layer(stages, [&](const Stage& s) {
     torch::Tensor w = s.weights[0].second;
     const auto units = [&] {
       const torch::Tensor raw = layer_named(probed_forward(stages, x, false), s.name).raw;
@@ -115,9 +114,8 @@ std::vector<LayerInitReport> datadep(const std::vector<Stage>& stages, const tor
     else r.note = "no bias: scaled only";
     if (flat > 0) r.note += (r.note.empty() ? "" : "; ") + std::to_string(flat) + " constant units left unscaled";
     r.variance = units().var(1, /*unbiased=*/false).mean().item<double>();
-    out.push_back(r);
-  }
-  return out;
+    return r;
+  });
 }
 
 // The residual blocks of a lab model and their weights in order (the last ends the branch).
