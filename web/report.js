@@ -88,7 +88,7 @@
       const rows = e.curves.filter((r) => r.metric === metric);
       if (!rows.length) continue;
       const label = metricLabel[metric];
-      const color = { field: 'init', type: 'nominal', title: 'init', sort: inits };
+      const color = { field: 'init', type: 'nominal', title: 'init', sort: inits, legend: { symbolOpacity: 1, symbolType: 'stroke' } };
       const spec = {
         width: 520, height: 240,
         data: { values: rows },
@@ -132,7 +132,7 @@
         encoding: {
           x: { field: 'x0', type: 'quantitative', title: 'weight', scale: { zero: false } }, x2: { field: 'x1' },
           y: { field: 'count', type: 'quantitative', title: 'count' },
-          color: { field: 'init', type: 'nominal', title: 'init' },
+          color: { field: 'init', type: 'nominal', title: 'init', legend: { symbolOpacity: 1 } },
           opacity: shown(0.55),
           tooltip: [{ field: 'init' }, { field: 'layer' }, { field: 'stage' }, { field: 'x0', title: 'from', format: '.4g' }, { field: 'x1', title: 'to', format: '.4g' }, { field: 'count' }],
         },
@@ -161,7 +161,7 @@
           encoding: {
             x: { field: 'step', type: 'ordinal', title: 'step', axis: { labelOverlap: true } },
             y: { field: 'layer', type: 'ordinal', title: 'layer', sort: layers },
-            color: { field: metric, type: 'quantitative', title: label, scale: { type: 'log', scheme: 'viridis' } },
+            color: { field: metric, type: 'quantitative', title: label, scale: { type: 'log', scheme: 'viridis' }, legend: { format: '.2g' } },
             tooltip: [{ field: 'init' }, { field: 'layer' }, { field: 'step' }, { field: 'epoch' }, { field: metric, title: label, format: '.4g' }],
           },
         },

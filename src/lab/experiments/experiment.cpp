@@ -235,7 +235,11 @@ ExperimentSummary run_experiment(const ExperimentConfig& c, const std::atomic<bo
   DataOptions data_options = c.data_options;
   data_options.seed = c.first_seed;
   const DataSplits data = load_data(c.data, data_options);
-  build_model(c.model, data, c.model_options);  // validates the model against the data
+  {
+    auto probe = build_model(c.model, data, c.model_options);  // validates the model against the data
+    for (const auto& n : network)
+      if (n) check_network_init(probe, *n);
+  }
   ResultStore store(c.db);
   const json config = config_json(c, data.task);
   ExperimentRecord record;

@@ -158,7 +158,6 @@ std::vector<LayerInitReport> zero_branches(torch::nn::Sequential& net, const std
 // L^(-1/(2m-2)) for L branches of m layers. (Rule 3, scalar multipliers and biases, changes the
 // architecture and is not part of an initializer.)
 std::vector<LayerInitReport> fixup(torch::nn::Sequential& net, const std::vector<Branch>& branches) {
-  if (branches.empty()) throw Error("fixup needs a residual model (resmlp:..., rescnn:...): this one has no residual branches");
   const double L = static_cast<double>(branches.size());
   const double m = static_cast<double>(branches.front().weights.size());
   if (m < 2) throw Error("fixup needs residual branches of at least two layers");
@@ -191,9 +190,7 @@ std::vector<LayerInitReport> pretrain(const std::vector<Stage>& stages, const Da
                                       std::uint64_t seed) {
   std::vector<std::size_t> linear;
   for (std::size_t i = 0; i < stages.size(); ++i) {
-    if (stages[i].kind != StageKind::weighted) continue;
-    if (stages[i].type != "Linear") throw Error("pretrain:ae needs an MLP of Linear layers; '" + stages[i].name + "' is a " + stages[i].type);
-    linear.push_back(i);
+    if (stages[i].kind == StageKind::weighted) linear.push_back(i);  // all Linear (check_network_init)
   }
   if (linear.size() < 2) throw Error("pretrain:ae needs at least one hidden layer");
   torch::manual_seed(seed);
@@ -307,8 +304,18 @@ std::optional<NetworkInit> parse_network_init(const std::string& spec) {
   return n;
 }
 
+void check_network_init(torch::nn::Sequential& net, const NetworkInit& init) {
+  if ((init.scheme == "fixup" || init.scheme == "skipinit") && branches_of(net).empty())
+    throw Error(init.scheme + " needs a residual model (resmlp:..., rescnn:...): this one has no residual branches");
+  if (init.scheme == "pretrain")
+    for (const auto& s : stages_of(net))
+      if (s.kind == StageKind::weighted && s.type != "Linear")
+        throw Error("pretrain:ae needs an MLP of Linear layers; '" + s.name + "' is a " + s.type);
+}
+
 std::vector<LayerInitReport> apply_network_init(torch::nn::Sequential& net, const NetworkInit& init, const DataSplits& data,
                                                 std::uint64_t seed) {
+  check_network_init(net, init);
   const bool training = net->is_training();
   net->eval();  // no dropout while measuring
   std::vector<LayerInitReport> out;
@@ -318,9 +325,7 @@ std::vector<LayerInitReport> apply_network_init(torch::nn::Sequential& net, cons
   else if (init.scheme == "zero_init") out = zero_branches(net, branches_of(net), "zeroed (last layer of a residual branch)");
   else if (init.scheme == "fixup") out = fixup(net, branches_of(net));
   else if (init.scheme == "skipinit") {
-    const auto branches = branches_of(net);
-    if (branches.empty()) throw Error("skipinit needs a residual model (resmlp:..., rescnn:...): this one has no residual branches");
-    out = zero_branches(net, branches, "zeroed: the residual branch starts as zero");
+    out = zero_branches(net, branches_of(net), "zeroed: the residual branch starts as zero");
   } else if (init.scheme == "pretrain") {
     net->train();
     out = pretrain(stages, data, init, seed);

@@ -55,6 +55,10 @@ struct LayerInitReport {
   std::string note;         // e.g. "zeroed (last layer of a residual branch)", "skipped: ..."
 };
 
+// Throws Error when `init` cannot apply to this model (fixup / skipinit without residual blocks,
+// pretrain:ae on anything but an MLP), so an experiment fails before it starts.
+void check_network_init(torch::nn::Sequential& net, const NetworkInit& init);
+
 // Applies `init` to a lab model whose parameters already hold init.base (through the adapter).
 // Data-dependent schemes take their batch from data.train, shuffled by `seed`.
 std::vector<LayerInitReport> apply_network_init(torch::nn::Sequential& net, const NetworkInit& init, const DataSplits& data,
