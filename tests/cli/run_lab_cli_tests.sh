@@ -120,5 +120,8 @@ rejects bad_lr "--lr -1 is invalid" train --model mlp:2-16-2 --data csv:data.csv
 rejects bad_preset "unknown --preset 'seed-gan'" compare --preset seed-gan
 rejects missing_csv "cannot read CSV file 'nope.csv'" train --model mlp:2-16-2 --data csv:nope.csv,label=y --init he_normal
 rejects bad_activation "unknown --activation 'swish'" train --model mlp:2-16-2 --data csv:data.csv,label=y --init he_normal --activation swish
+rejects fixup_on_plain "fixup needs a residual model" train --model mlp:2-16-2 --data csv:data.csv,label=y --init fixup
+rejects lsuv_bad_tol "lsuv:tol=-1.: tol=-1 is invalid" train --model mlp:2-16-2 --data csv:data.csv,label=y --init lsuv:tol=-1
+rejects pretrain_cnn "pretrain:ae needs an MLP" train --model cnn --data idx:idx --init pretrain:ae
 "$bin" results missing.db > /dev/null 2> err.txt; [ $? = 2 ] && grep -q "results database 'missing.db' does not exist" err.txt && [ ! -e missing.db ] && ok || bad "results on a missing file"
 finish
