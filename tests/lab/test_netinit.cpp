@@ -71,6 +71,39 @@ TEST(Lsuv, EveryLayerOutputVarianceWithinTolOnMlpAndCnn) {
   EXPECT_GT(worst, kLsuvTolerance);
 }
 
+TEST(Lsuv, ResidualNetsEveryLayerInsideTheBlocksToo) {
+  // Each block's branch layers see the block's input (through the branch); LSUV handles them in
+  // network order like every other layer.
+  const DataSplits d = fashion(400);
+  for (const char* model : {"resmlp:784-64x4-10", "rescnn:8x2"}) {
+    auto net = made(model, d, "lsuv:batch=1000");
+    torch::NoGradGuard no_grad;
+    net->eval();
+    torch::Tensor y = d.train.x;
+    int checked = 0;
+    const auto named = net->named_children();
+    std::size_t i = 0;
+    for (auto& m : *net) {
+      const auto branch = residual_branch(*named[i].value());
+      if (!branch.layers.empty()) {
+        const auto h = branch.layers[0].forward(y);
+        EXPECT_NEAR(h.var(false).item<double>(), 1.0, kLsuvTolerance) << model << " " << named[i].key() << ".first";
+        EXPECT_NEAR(branch.layers[1].forward(branch.activation(h)).var(false).item<double>(), 1.0, kLsuvTolerance)
+            << model << " " << named[i].key() << ".second";
+        checked += 2;
+      }
+      y = m.forward(y);
+      const std::string type = named[i].value()->name();
+      if (branch.layers.empty() && (type.find("Linear") != std::string::npos || type.find("Conv") != std::string::npos)) {
+        EXPECT_NEAR(y.var(false).item<double>(), 1.0, kLsuvTolerance) << model << " " << named[i].key();
+        ++checked;
+      }
+      ++i;
+    }
+    EXPECT_EQ(checked, std::string(model) == "rescnn:8x2" ? 2 + 2 * 2 : 2 + 3 * 2) << model;
+  }
+}
+
 TEST(DataDependent, EveryUnitHasTheRequestedMeanAndUnitVariance) {
   const DataSplits d = fashion(400);
   auto net = made("mlp:784-32-32-10", d, "datadep:batch=1000,mean=0.5");

@@ -204,6 +204,20 @@ torch::nn::Sequential rnn_classifier(const std::string& spec, const std::string&
 
 torch::nn::AnyModule make_activation(const std::string& name) { return activation_module(name); }
 
+ResidualBranch residual_branch(torch::nn::Module& module) {
+  ResidualBranch b;
+  if (auto* r = dynamic_cast<ResidualBlockImpl*>(&module)) {
+    for (auto [name, layer] : {std::pair{"fc1", r->fc1}, std::pair{"fc2", r->fc2}})
+      b.layers.push_back({name, layer->weight, layer->bias, [layer](const torch::Tensor& x) mutable { return layer(x); }});
+    b.activation = [r](const torch::Tensor& x) { return r->act.forward(x); };
+  } else if (auto* c = dynamic_cast<ResidualConvBlockImpl*>(&module)) {
+    for (auto [name, layer] : {std::pair{"conv1", c->conv1}, std::pair{"conv2", c->conv2}})
+      b.layers.push_back({name, layer->weight, layer->bias, [layer](const torch::Tensor& x) mutable { return layer(x); }});
+    b.activation = [c](const torch::Tensor& x) { return c->act.forward(x); };
+  }
+  return b;
+}
+
 bool is_residual_block(const torch::nn::Module& module) {
   return dynamic_cast<const ResidualBlockImpl*>(&module) != nullptr || dynamic_cast<const ResidualConvBlockImpl*>(&module) != nullptr;
 }

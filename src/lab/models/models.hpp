@@ -5,6 +5,7 @@
 #include <torch/nn/modules/container/any.h>
 #include <torch/nn/modules/container/sequential.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,19 @@ torch::nn::AnyModule make_activation(const std::string& name);
 // Whether a module is one of the lab's residual blocks (x + branch(x)); its parameters' order is
 // the branch's layer order.
 bool is_residual_block(const torch::nn::Module& module);
+
+// The branch of a residual block, x + second(act(first(x))), layer by layer, for the schemes that
+// look at each layer's output (LSUV, datadep). Empty `layers` for any other module.
+struct ResidualBranch {
+  struct Layer {
+    std::string name;  // fc1, conv2, ...
+    torch::Tensor weight, bias;
+    std::function<torch::Tensor(const torch::Tensor&)> forward;
+  };
+  std::vector<Layer> layers;
+  std::function<torch::Tensor(const torch::Tensor&)> activation;  // between the layers
+};
+ResidualBranch residual_branch(torch::nn::Module& module);
 
 // The activation names build_model accepts, for error messages and validation.
 const std::vector<std::string>& activation_names();

@@ -92,6 +92,7 @@ std::vector<Stage> stages_of(torch::nn::Sequential& net) {
     Stage s = classify(child.key(), child.value()->name(), std::move(params));
     torch::nn::AnyModule* m = &any;
     s.forward = [m](const torch::Tensor& in) { return m->forward(in); };
+    s.module = child.value().get();
     out.push_back(std::move(s));
   }
   return out;
@@ -112,7 +113,7 @@ ProbedForward probed_forward(const std::vector<Stage>& stages, const torch::Tens
   for (const auto& s : stages) {
     y = s.forward(y);
     if (s.kind == StageKind::weighted) {
-      f.layers.push_back(ProbedLayer{s.name, "", y, y, y, s.weights});
+      f.layers.push_back(ProbedLayer{s.name, "", y, y, s.weights});
     } else if (!f.layers.empty() && f.layers.back().activation.empty()) {
       if (s.kind == StageKind::norm) f.layers.back().pre = f.layers.back().act = y;
       if (s.kind == StageKind::activation) {

@@ -26,6 +26,7 @@ struct Stage {
   std::function<torch::Tensor(const torch::Tensor&)> forward;
   std::vector<std::pair<std::string, torch::Tensor>> weights;  // weighted: the parameters of rank >= 2, qualified names
   torch::Tensor bias;  // a weighted stage's own "bias" (Linear, Conv); undefined otherwise
+  torch::nn::Module* module = nullptr;  // the lab model's child (not owned); null for TorchScript stages
 };
 
 std::vector<Stage> stages_of(torch::nn::Sequential& net);
@@ -37,7 +38,6 @@ std::vector<Stage> stages_of(torch::jit::Module& module, const torch::Tensor& ex
 struct ProbedLayer {
   std::string name;
   std::string activation;  // "" when none follows
-  torch::Tensor raw;       // the weighted stage's own output (before any normalization)
   torch::Tensor pre, act;
   std::vector<std::pair<std::string, torch::Tensor>> weights;
 };

@@ -44,12 +44,6 @@ torch::Tensor batch_of(const DataSplits& data, std::int64_t n, std::uint64_t see
   return data.train.x.index_select(0, order);
 }
 
-const ProbedLayer& layer_named(const ProbedForward& f, const std::string& name) {
-  for (const auto& l : f.layers)
-    if (l.name == name) return l;
-  throw Error("internal: layer '" + name + "' not seen by the probes");
-}
-
 // Why a stage is not one Linear / Conv layer these schemes can rescale ("" when it is).
 std::string not_rescalable(const Stage& s) {
   if (s.weights.size() != 1) return "skipped: not a single Linear / Conv layer (" + std::to_string(s.weights.size()) + " weight tensors)";
@@ -57,16 +51,39 @@ std::string not_rescalable(const Stage& s) {
   return "";
 }
 
-// Runs `one` on every weighted stage that is a single Linear / Conv layer, in network order, and
-// reports the others as skipped.
+// One Linear / Conv layer as the data-dependent schemes see it: its parameters and its forward.
+struct Rescalable {
+  std::string name;
+  torch::Tensor weight, bias;
+  std::function<torch::Tensor(const torch::Tensor&)> forward;
+};
+
+// Walks the chain on x and calls one(layer, its input) for every single Linear / Conv stage and
+// every layer inside a lab residual block, in network order; `one` may change the layer, and the
+// walk goes on with the changed output. Other weighted stages are reported as skipped.
 template <class Fn>
-std::vector<LayerInitReport> each_rescalable_layer(const std::vector<Stage>& stages, Fn one) {
+std::vector<LayerInitReport> each_rescalable_layer(const std::vector<Stage>& stages, const torch::Tensor& x, Fn one) {
   torch::NoGradGuard no_grad;
   std::vector<LayerInitReport> out;
+  torch::Tensor y = x;
   for (const auto& s : stages) {
-    if (s.kind != StageKind::weighted) continue;
-    const std::string why = not_rescalable(s);
-    out.push_back(why.empty() ? one(s) : LayerInitReport{s.name, 0, std::nan(""), why});
+    if (s.kind == StageKind::weighted) {
+      const ResidualBranch branch = s.module ? residual_branch(*s.module) : ResidualBranch{};
+      if (!branch.layers.empty()) {
+        torch::Tensor h = y;
+        for (std::size_t k = 0; k < branch.layers.size(); ++k) {
+          const auto& l = branch.layers[k];
+          out.push_back(one(Rescalable{s.name + "." + l.name, l.weight, l.bias, l.forward}, h));
+          h = l.forward(h);
+          if (k + 1 < branch.layers.size()) h = branch.activation(h);
+        }
+      } else if (const std::string why = not_rescalable(s); why.empty()) {
+        out.push_back(one(Rescalable{s.name, s.weights[0].second, s.bias, s.forward}, y));
+      } else {
+        out.push_back({s.name, 0, std::nan(""), why});
+      }
+    }
+    y = s.forward(y);
   }
   return out;
 }
@@ -74,16 +91,15 @@ std::vector<LayerInitReport> each_rescalable_layer(const std::vector<Stage>& sta
 // Mishkin & Matas 2016, Algorithm 1, after the orthonormal pre-initialization (the base spec):
 // for each layer in order, W <- W / sqrt(Var(output)) until |Var - 1| < tol or max_iter.
 std::vector<LayerInitReport> lsuv(const std::vector<Stage>& stages, const torch::Tensor& x, const NetworkInit& init) {
-  return each_rescalable_layer(stages, [&](const Stage& s) {
-    torch::Tensor w = s.weights[0].second;
-    auto variance = [&] { return layer_named(probed_forward(stages, x, false), s.name).raw.var(/*unbiased=*/false).item<double>(); };
-    LayerInitReport r{s.name, 0, variance(), ""};
+  return each_rescalable_layer(stages, x, [&](const Rescalable& layer, const torch::Tensor& input) {
+    auto variance = [&] { return layer.forward(input).var(/*unbiased=*/false).item<double>(); };
+    LayerInitReport r{layer.name, 0, variance(), ""};
     while (std::abs(r.variance - 1.0) >= init.tol && r.iterations < init.max_iter) {
       if (!(r.variance > 0) || !std::isfinite(r.variance)) {
         r.note = "output variance " + number_text(r.variance) + ": cannot rescale";
         break;
       }
-      w.mul_(1.0 / std::sqrt(r.variance));
+      layer.weight.mul_(1.0 / std::sqrt(r.variance));
       ++r.iterations;
       r.variance = variance();
     }
@@ -95,10 +111,9 @@ std::vector<LayerInitReport> lsuv(const std::vector<Stage>& stages, const torch:
 // Krähenbühl et al. 2016, within-layer initialization: for each layer in order, every output
 // unit (channel) gets mean `mean` and variance 1 on the batch: W_i <- W_i / s_i, b_i <- (b_i - m_i) / s_i + mean.
 std::vector<LayerInitReport> datadep(const std::vector<Stage>& stages, const torch::Tensor& x, const NetworkInit& init) {
-  return each_rescalable_layer(stages, [&](const Stage& s) {
-    torch::Tensor w = s.weights[0].second;
+  return each_rescalable_layer(stages, x, [&](const Rescalable& layer, const torch::Tensor& input) {
     const auto units = [&] {
-      const torch::Tensor raw = layer_named(probed_forward(stages, x, false), s.name).raw;
+      const torch::Tensor raw = layer.forward(input);
       return raw.transpose(0, 1).reshape({raw.size(1), -1});
     };
     const torch::Tensor u = units();
@@ -106,11 +121,11 @@ std::vector<LayerInitReport> datadep(const std::vector<Stage>& stages, const tor
     torch::Tensor sd = u.std(1, /*unbiased=*/false);
     const std::int64_t flat = (sd == 0).sum().item<std::int64_t>();
     sd = torch::where(sd > 0, sd, torch::ones_like(sd));  // a constant unit keeps its scale
-    std::vector<std::int64_t> shape(static_cast<std::size_t>(w.dim()), 1);
-    shape[0] = w.size(0);
-    w.div_(sd.view(shape));
-    LayerInitReport r{s.name, 1, 0, ""};
-    if (s.bias.defined()) s.bias.sub_(mean).div_(sd).add_(init.mean);
+    std::vector<std::int64_t> shape(static_cast<std::size_t>(layer.weight.dim()), 1);
+    shape[0] = layer.weight.size(0);
+    layer.weight.div_(sd.view(shape));
+    LayerInitReport r{layer.name, 1, 0, ""};
+    if (layer.bias.defined()) layer.bias.sub_(mean).div_(sd).add_(init.mean);
     else r.note = "no bias: scaled only";
     if (flat > 0) r.note += (r.note.empty() ? "" : "; ") + std::to_string(flat) + " constant units left unscaled";
     r.variance = units().var(1, /*unbiased=*/false).mean().item<double>();
