@@ -149,25 +149,31 @@ void ResultStore::exec(const std::string& sql) {
   }
 }
 
-std::int64_t ResultStore::experiment(const ExperimentRecord& e) {
+void ResultStore::transaction(const std::function<void()>& body) {
   exec("BEGIN IMMEDIATE");
   try {
-    Statement find(db_, "SELECT id FROM experiments WHERE key = ?");
-    find.bind(1, e.key);
-    std::int64_t id = 0;
-    if (find.step()) {
-      id = find.integer(0);
-    } else {
-      Statement put(db_, "INSERT INTO experiments(key, kind, config, command, created) VALUES (?, ?, ?, ?, ?)");
-      put.bind(1, e.key).bind(2, e.kind).bind(3, e.config).bind(4, e.command).bind(5, now_utc()).step();
-      id = sqlite3_last_insert_rowid(db_);
-    }
+    body();
     exec("COMMIT");
-    return id;
   } catch (...) {
     exec("ROLLBACK");
     throw;
   }
+}
+
+std::int64_t ResultStore::experiment(const ExperimentRecord& e) {
+  std::int64_t id = 0;
+  transaction([&] {
+    Statement find(db_, "SELECT id FROM experiments WHERE key = ?");
+    find.bind(1, e.key);
+    if (find.step()) {
+      id = find.integer(0);
+      return;
+    }
+    Statement put(db_, "INSERT INTO experiments(key, kind, config, command, created) VALUES (?, ?, ?, ?, ?)");
+    put.bind(1, e.key).bind(2, e.kind).bind(3, e.config).bind(4, e.command).bind(5, now_utc()).step();
+    id = sqlite3_last_insert_rowid(db_);
+  });
+  return id;
 }
 
 std::optional<RunRecord> ResultStore::find_run(std::int64_t experiment_id, const std::string& init, std::uint64_t seed) {
@@ -182,8 +188,8 @@ std::optional<RunRecord> ResultStore::find_run(std::int64_t experiment_id, const
 }
 
 std::int64_t ResultStore::start_run(const RunRecord& r) {
-  exec("BEGIN IMMEDIATE");
-  try {
+  std::int64_t id = 0;
+  transaction([&] {
     // An unfinished earlier attempt (interrupted, failed, or a process that died) is replaced.
     Statement del(db_, "DELETE FROM runs WHERE experiment_id = ? AND init = ? AND seed = ? AND status NOT IN ('done', 'diverged')");
     del.bind(1, r.experiment_id).bind(2, r.init).bind(3, static_cast<std::int64_t>(r.seed)).step();
@@ -192,13 +198,9 @@ std::int64_t ResultStore::start_run(const RunRecord& r) {
                   "VALUES (?, ?, ?, ?, 'running', ?, ?, ?)");
     put.bind(1, r.experiment_id).bind(2, r.init).bind(3, static_cast<std::int64_t>(r.seed)).bind(4, r.spec)
         .bind(5, r.versions).bind(6, r.command).bind(7, now_utc()).step();
-    const std::int64_t id = sqlite3_last_insert_rowid(db_);
-    exec("COMMIT");
-    return id;
-  } catch (...) {
-    exec("ROLLBACK");
-    throw;
-  }
+    id = sqlite3_last_insert_rowid(db_);
+  });
+  return id;
 }
 
 void ResultStore::add_epoch(std::int64_t run_id, const EpochMetrics& m) {
@@ -216,8 +218,7 @@ void ResultStore::finish_run(std::int64_t run_id, const std::string& status, int
 }
 
 void ResultStore::add_monitor(std::int64_t run_id, const TrainingMonitor& monitor) {
-  exec("BEGIN IMMEDIATE");
-  try {
+  transaction([&] {
     Statement stat(db_,
                    "INSERT OR REPLACE INTO layer_stats(run_id, step, epoch, layer, weight_mean, weight_std, weight_norm, act_mean, "
                    "act_std, dead, saturated, grad_std, grad_norm, update_ratio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -237,11 +238,7 @@ void ResultStore::add_monitor(std::int64_t run_id, const TrainingMonitor& monito
       warn.reset();
       warn.bind(1, run_id).bind(2, w.step).bind(3, static_cast<std::int64_t>(w.epoch)).bind(4, w.layer).bind(5, w.kind).bind(6, w.message).step();
     }
-    exec("COMMIT");
-  } catch (...) {
-    exec("ROLLBACK");
-    throw;
-  }
+  });
 }
 
 std::vector<LayerSnapshot> ResultStore::layer_stats(std::int64_t run_id) {

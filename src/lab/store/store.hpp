@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,6 +82,8 @@ class ResultStore {
 
  private:
   void exec(const std::string& sql);
+  // Runs body inside BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows when it throws.
+  void transaction(const std::function<void()>& body);
   std::string path_;
   sqlite3* db_ = nullptr;
 };
