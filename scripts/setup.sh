@@ -7,6 +7,9 @@ packages=(
   librandom123-dev libeigen3-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   python3 python3-numpy python3-torch   # the PyTorch oracle for parity baselines and benchmarks
   libtorch-dev libsqlite3-dev zlib1g-dev libboost-dev   # the lab: LibTorch, results store, gzip, Student t
+  libtomlplusplus-dev                   # sweep files
+  libopenmpi-dev openmpi-bin            # sweeps over many machines (mpirun); optional at build time
+  python3-scipy python3-mpmath          # the statistics oracle for tests (paired t, Welch, Holm, power)
   libopenblas0-pthread                  # a fast BLAS behind LibTorch (and python3-torch) instead of the reference one
   dataset-fashion-mnist                 # the bundled default data: /usr/share/datasets/fashion-mnist
   chromium fonts-dejavu-core            # the HTML report's browser test (headless)

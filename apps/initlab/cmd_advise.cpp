@@ -6,6 +6,7 @@
 
 #include "advise/advise.hpp"
 #include "commands.hpp"
+#include "output_paths.hpp"
 #include "experiments/experiment.hpp"
 #include "experiments/propagate.hpp"
 #include "print_summary.hpp"
@@ -71,7 +72,6 @@ void run_advise(const AdviseOptions& o) {
   c.seeds = o.seeds;
   c.db = o.db;
   c.command = command_line();
-  c.quiet = true;
   fmt::print("\nquick compare: {} seeds x {} epochs on {} training samples (SGD lr {}), stored in {}\n", o.seeds, o.epochs, o.limit, o.lr, o.db);
   print_summary(lab::run_experiment(c, nullptr));
 }
@@ -90,7 +90,7 @@ void add_advise_command(CLI::App& app) {
   cmd->add_option("--seeds", o->seeds, "Seeds for --quick-compare")->check(CLI::Range(1, 100));
   cmd->add_option("--epochs", o->epochs, "Epochs for --quick-compare")->check(CLI::Range(1, 1000));
   cmd->add_option("--lr", o->lr, "SGD learning rate for --quick-compare");
-  cmd->add_option("--db", o->db, "Results database for --quick-compare");
+  cmd->add_option("--db", o->db, "Results database for --quick-compare")->check(non_empty_path());
   cmd->add_option("--threads", o->threads, "Intra-op threads (0: all cores)");
   cmd->footer("Examples:\n  initlab advise --model mlp:784-100x30-10 --activation relu\n"
               "  initlab advise --model resmlp:784-256x4-10 --quick-compare --seeds 3");

@@ -4,8 +4,11 @@
 
 #include <filesystem>
 #include <memory>
+#include <sstream>
 
 #include "commands.hpp"
+#include "output_paths.hpp"
+#include "initlab/atomic_file.hpp"
 #include "initlab/error.hpp"
 #include "data/dataset.hpp"
 #include "initlab/shape.hpp"
@@ -33,6 +36,7 @@ void run_init(const InitOptionsCli& o) {
   if (network && o.data.empty()) throw Error("--init '" + o.init + "' looks at data: give --data SPEC (e.g. --data fashion-mnist)");
   const auto plan = libtorch::make_plan(network ? network->base : o.init, o.bias, o.overrides, parse_generator_kind(o.generator), o.seed);
   if (!std::filesystem::exists(o.model)) throw Error("model file '" + o.model + "' does not exist");
+  refuse_overwriting_input("-o", o.out, {{"input model", o.model}});
   const std::filesystem::path out(o.out);
   const auto dir = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(dir)) throw Error("cannot write '" + o.out + "': folder '" + dir.string() + "' does not exist");
@@ -61,15 +65,13 @@ void run_init(const InitOptionsCli& o) {
                   (o.flatten ? "" : " (try --flatten)") + ": " + std::string(e.what_without_backtrace()).substr(0, 160));
     }
   }
-  const std::string tmp = o.out + ".tmp-" + std::to_string(::getpid());
+  std::ostringstream bytes;
   try {
-    module.save(tmp);
-    std::filesystem::rename(tmp, o.out);
-  } catch (...) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    throw Error("cannot write '" + o.out + "'");
+    module.save(bytes);
+  } catch (const c10::Error& e) {
+    throw Error("cannot save the model to '" + o.out + "': " + std::string(e.what_without_backtrace()).substr(0, 200));
   }
+  write_file_atomically(o.out, bytes.str());
   fmt::print("{:<36} {:<15} {:<14} {:>10} {:>10}  {}\n", "parameter", "layer", "shape", "fan_in", "fan_out", "init");
   for (const auto& p : report)
     fmt::print("{:<36} {:<15} {:<14} {:>10} {:>10}  {}{}\n", p.name, libtorch::to_string(p.layer), format_shape(p.shape),
@@ -91,7 +93,7 @@ void add_init_command(CLI::App& app) {
   cmd->add_option("--override", o->overrides, "PATTERN=SPEC for matching parameters (repeatable)");
   cmd->add_option("--seed", o->seed, "Seed");
   cmd->add_option("--generator", o->generator, "philox | torch | torch-avx2")->check(CLI::IsMember({"philox", "torch", "torch-avx2"}));
-  cmd->add_option("-o,--out", o->out, "Output TorchScript file")->required();
+  cmd->add_option("-o,--out", o->out, "Output TorchScript file (a new file: the input model is never overwritten)")->required()->check(non_empty_path());
   cmd->add_option("--data", o->data, "Data for lsuv / datadep (a batch of training samples)");
   cmd->add_option("--batch", o->batch, "Samples lsuv / datadep look at")->check(CLI::PositiveNumber);
   cmd->add_flag("--flatten", o->flatten, "Give the model each sample as a vector (for MLPs)");

@@ -6,9 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "output_paths.hpp"
 #include "experiments/propagate.hpp"
 #include "experiments/propagate_json.hpp"
-#include "experiments/experiment.hpp"
+#include "experiments/system_info.hpp"
 #include "report_option.hpp"
 #include "store/store.hpp"
 #include "train/runtime.hpp"
@@ -28,8 +29,9 @@ struct PropagateOptions {
 void run_propagate(PropagateOptions& o) {
   lab::configure_runtime(o.threads);
   o.config.jacobian_samples = o.jacobian ? o.jacobian_samples : 0;
-  const auto results = lab::propagate(o.config);
   if (!o.report.empty() && o.db.empty()) o.db = "initlab-results.db";
+  if (!o.report.empty()) refuse_overwriting_input("--report", o.report, {{"results database", o.db}});
+  const auto results = lab::propagate(o.config);
   if (!o.db.empty()) {
     lab::ResultStore store(o.db);
     lab::PropagationRecord record;
@@ -98,8 +100,8 @@ void add_propagate_command(CLI::App& app) {
   cmd->add_option("--jacobian-samples", o->jacobian_samples, "Inputs the Jacobian is taken at")->check(CLI::Range(1, 1000));
   cmd->add_option("--threads", o->threads, "Intra-op threads (0: all cores)");
   cmd->add_flag("--json", o->json, "Machine-readable output");
-  cmd->add_option("--db", o->db, "Store the study in this results database");
-  cmd->add_option("--report", o->report, "Write an HTML report of the study (stored in --db, default initlab-results.db)");
+  cmd->add_option("--db", o->db, "Store the study in this results database")->check(non_empty_path());
+  cmd->add_option("--report", o->report, "Write an HTML report of the study (stored in --db, default initlab-results.db)")->check(non_empty_path());
   cmd->footer("Examples:\n  initlab propagate --model mlp:100x10 --activation relu --init 'normal:std=logspace(1e-4,10,50)'\n"
               "  initlab propagate --model mlp:1000x10 --activation tanh --init xavier_normal --bias-std 0.05\n"
               "  initlab propagate --model rescnn:16x8 --input data:fashion-mnist --init he_normal --init torch_default\n"

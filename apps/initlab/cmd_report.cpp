@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "output_paths.hpp"
 #include "initlab/error.hpp"
 #include "report/report_data.hpp"
 #include "report/report_html.hpp"
@@ -14,7 +15,8 @@
 namespace initlab::cli {
 
 void write_report_file(const std::string& db, const lab::ReportSelection& selection, const std::string& out) {
-  lab::ResultStore store(db, /*create=*/false);
+  refuse_overwriting_input("the report", out, {{"results database", db}});
+  lab::ResultStore store(db, lab::StoreMode::read);
   lab::write_report(lab::report_data(store, selection), out);
   fmt::print(stderr, "initlab: report written to {}\n", out);
 }
@@ -32,13 +34,14 @@ struct ReportOptions {
 void add_report_command(CLI::App& app) {
   auto o = std::make_shared<ReportOptions>();
   CLI::App* cmd = app.add_subcommand("report", "Write a self-contained interactive HTML report from a results database");
-  cmd->add_option("db", o->db, "Results database (from train / compare / propagate --db)")->required();
+  cmd->add_option("db", o->db, "Results database (from train / compare / propagate --db)")->required()->check(non_empty_path());
   cmd->add_option("--experiment", o->experiment, "Only this experiment")->check(CLI::PositiveNumber);
   cmd->add_option("--propagation", o->propagation, "Only this propagation study")->check(CLI::PositiveNumber);
-  cmd->add_option("-o,--out", o->out, "The HTML file to write (atomically)")->required();
+  cmd->add_option("-o,--out", o->out, "The HTML file to write (atomically)")->required()->check(non_empty_path());
   cmd->footer("Examples:\n  initlab report initlab-results.db -o report.html\n  initlab report results.db --experiment 2 -o exp2.html");
   cmd->callback([o] {
     if (o->experiment && o->propagation) throw Error("--experiment and --propagation select different things; give one");
+    refuse_overwriting_input("-o", o->out, {{"results database", o->db}});
     lab::ReportSelection selection;
     if (o->experiment) selection.experiment = o->experiment;
     if (o->propagation) selection.propagation = o->propagation;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "output_paths.hpp"
 #include "initlab/initializer.hpp"
 #include "initlab/spec.hpp"
 #include "initlab/summary.hpp"
@@ -117,7 +118,7 @@ void add_sample_command(CLI::App& app) {
       ->check(CLI::IsMember({"philox", "torch", "torch-avx2"}));
   cmd->add_option("--threads", o->threads, "Threads for philox fills (0: all cores)")->check(CLI::Range(0, 1024));
   cmd->add_option("--bins", o->bins, "Histogram bins")->check(CLI::Range(1, 200));
-  cmd->add_option("--out", o->out, "Write the tensor to FILE.npy, FILE.safetensors or FILE.csv (atomically)");
+  cmd->add_option("--out", o->out, "Write the tensor to FILE.npy, FILE.safetensors or FILE.csv (atomically)")->check(non_empty_path());
   cmd->add_flag("--json", o->json, "Machine-readable output");
   cmd->callback([o] { run_sample(*o); });
 }

@@ -4,10 +4,17 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <algorithm>
 #include <memory>
+#include <thread>
 
 #include "commands.hpp"
+#include "output_paths.hpp"
 #include "experiments/experiment.hpp"
+#include "experiments/init_list.hpp"
+#include "experiments/presets.hpp"
+#include "jobs_option.hpp"
+#include "print_events.hpp"
 #include "initlab/error.hpp"
 #include "print_monitor.hpp"
 #include "print_summary.hpp"
@@ -21,6 +28,7 @@ void add_init_command(CLI::App& app);
 void add_propagate_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_advise_command(CLI::App& app);
+void add_sweep_command(CLI::App& app);
 
 int& lab_exit_code() {
   static int code = 0;
@@ -39,6 +47,8 @@ struct ExperimentOptions {
   std::string init;
   std::string generator = "philox";
   int threads = 0;
+  int jobs = 0;
+  bool quiet = false;
   bool json = false;
   bool monitor = false;
   std::string report;
@@ -69,11 +79,14 @@ void add_common(CLI::App* cmd, ExperimentOptions& o) {
   cmd->add_option("--seed", c.first_seed, "First seed; runs use seed, seed+1, ...");
   cmd->add_option("--seeds", c.seeds, "Seeds per init");
   cmd->add_option("--device", c.train.device, "cpu | cuda");
-  cmd->add_option("--threads", o.threads, "Intra-op threads (0: all cores)");
-  cmd->add_option("--db", c.db, "Results database (SQLite)");
-  cmd->add_flag("--quiet", c.quiet, "No per-epoch lines");
+  cmd->add_option("--threads", o.threads, "Intra-op threads of a run trained in this process (0: all cores; with --jobs > 1 every run has one)")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--jobs", o.jobs, "Runs trained at once, each in a worker process with one thread (0: one per core)")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--db", c.db, "Results database (SQLite)")->check(non_empty_path());
+  cmd->add_flag("--quiet", o.quiet, "No per-epoch lines");
   cmd->add_flag("--json", o.json, "Print the summary as JSON");
-  cmd->add_option("--report", o.report, "Write an HTML report of this experiment at the end (from --db)");
+  cmd->add_option("--report", o.report, "Write an HTML report of this experiment at the end (from --db)")->check(non_empty_path());
   cmd->add_flag("--monitor", o.monitor, "Per-layer statistics during training (every 50 steps unless --monitor-every), stored in --db");
   cmd->add_option("--monitor-every", c.monitor_every, "Monitor every K steps (implies --monitor)")->check(CLI::PositiveNumber);
 }
@@ -94,6 +107,36 @@ void apply_preset_keeping_flags(CLI::App* cmd, ExperimentOptions& o) {
   if (o.inits.empty()) c.inits = p.inits;
 }
 
+}  // namespace
+
+lab::ScheduleOptions schedule_options(int jobs, int runs) {
+  lab::ScheduleOptions s;
+  if (jobs <= 0) jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  s.jobs = std::max(1, std::min(jobs, runs));
+  char self[4096] = {};
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  s.worker_command = {n > 0 ? std::string(self, static_cast<std::size_t>(n)) : std::string("/proc/self/exe"), "worker"};
+  return s;
+}
+
+namespace {
+
+void add_worker_command(CLI::App& app) {
+  struct WorkerOptions {
+    int in_fd = 0, out_fd = 1;
+  };
+  auto o = std::make_shared<WorkerOptions>();
+  CLI::App* cmd = app.add_subcommand("worker", "Trains runs handed to it by a scheduler (--jobs); not for direct use");
+  cmd->group("");  // hidden from --help
+  cmd->add_option("--in-fd", o->in_fd, "Run specs come in on this file descriptor")->required();
+  cmd->add_option("--out-fd", o->out_fd, "Results go out on this file descriptor")->required();
+  cmd->callback([o] {
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    lab_exit_code() = lab::worker_main(o->in_fd, o->out_fd, &g_stop);
+  });
+}
+
 void run(CLI::App* cmd, ExperimentOptions& o, const std::string& kind) {
   auto& c = o.config;
   c.kind = kind;
@@ -103,17 +146,24 @@ void run(CLI::App* cmd, ExperimentOptions& o, const std::string& kind) {
   if (kind == "compare" && !o.inits.empty()) c.inits = lab::split_init_list(o.inits);
   if (c.model.empty()) throw Error("--model is required (or a --preset)");
   if (c.inits.empty()) throw Error(kind == "train" ? "--init is required" : "--inits is required (or a --preset)");
+  if (!o.report.empty()) refuse_overwriting_input("--report", o.report, {{"results database", c.db}});
   c.generator = parse_generator_kind(o.generator);
   if (o.monitor && c.monitor_every == 0) c.monitor_every = 50;
-  c.train.progress = !c.quiet && isatty(STDERR_FILENO);
+  c.train.progress = !o.quiet && isatty(STDERR_FILENO);
   lab::configure_runtime(o.threads);
-  std::signal(SIGINT, on_interrupt);
-  const lab::ExperimentSummary s = lab::run_experiment(c, &g_stop);
-  std::signal(SIGINT, SIG_DFL);
+  const lab::ScheduleOptions schedule = schedule_options(o.jobs, c.seeds * static_cast<int>(c.inits.size()));
+  ConsoleEvents events(o.quiet, schedule.jobs > 1);
+  // Ctrl-C and SIGTERM stop training after the current step (the run is marked interrupted);
+  // the handlers in place before (which remove temporary files) come back afterwards.
+  const auto previous_int = std::signal(SIGINT, on_interrupt);
+  const auto previous_term = std::signal(SIGTERM, on_interrupt);
+  const lab::ExperimentSummary s = lab::run_experiment(c, &g_stop, &events, schedule);
+  std::signal(SIGINT, previous_int);
+  std::signal(SIGTERM, previous_term);
   if (o.json) fmt::print("{}\n", summary_json(s).dump(2));
   else print_summary(s);
   if (c.monitor_every > 0 && !o.json) {
-    lab::ResultStore store(c.db, /*create=*/false);
+    lab::ResultStore store(c.db, lab::StoreMode::read);
     print_monitor_tables(store, s, c.first_seed);
   }
   if (!o.report.empty()) {
@@ -154,6 +204,8 @@ void add_lab_commands(CLI::App& app) {
                 "  initlab compare --model mlp:784-100x10-10 --inits xavier_normal,he_normal,orthogonal --seeds 3 --epochs 5");
     cmd->callback([o, cmd] { run(cmd, *o, "compare"); });
   }
+  add_worker_command(app);
+  add_sweep_command(app);
   add_results_command(app);
   add_init_command(app);
   add_propagate_command(app);

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "commands.hpp"
+#include "initlab/atomic_file.hpp"
 #include "initlab/error.hpp"
 
 namespace initlab::cli {
@@ -40,6 +41,7 @@ std::string shell_quoted(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  initlab::install_temp_file_cleanup();  // an interrupted write leaves no temporary file behind
   initlab::cli::command_line() = shell_quoted(argc, argv);
   CLI::App app{"initlab: a laboratory for neural-network weight initialization"};
   app.require_subcommand(1);

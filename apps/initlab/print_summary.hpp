@@ -1,6 +1,6 @@
 // Printing experiment summaries: a ranked table with CIs and pairwise significance.
 #pragma once
-#include "experiments/experiment.hpp"
+#include "experiments/summary.hpp"
 #include "experiments/summary_json.hpp"
 
 namespace initlab::cli {

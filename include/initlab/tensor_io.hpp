@@ -1,6 +1,6 @@
 // Writing tensors for other tools: NumPy .npy (v1.0, '<f4', C order), .safetensors (F32, one
-// tensor) and CSV (rows = first dim). Every write goes to a temporary file renamed into place,
-// so a failed write leaves nothing half-written.
+// tensor) and CSV (rows = first dim). Every write goes through an AtomicFile (atomic_file.hpp),
+// so a failed or interrupted write leaves nothing half-written.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -17,8 +17,5 @@ TensorFormat format_from_path(const std::filesystem::path& path);
 
 void write_tensor(const std::filesystem::path& path, std::span<const float> data,
                   std::span<const std::int64_t> shape, std::string_view tensor_name = "weight");
-
-// Writes `content` to `path` atomically (temporary file in the same folder, then rename).
-void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
 }  // namespace initlab

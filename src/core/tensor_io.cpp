@@ -1,19 +1,20 @@
 #include "initlab/tensor_io.hpp"
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 
+#include "initlab/atomic_file.hpp"
 #include "initlab/error.hpp"
 #include "initlab/shape.hpp"
 
 namespace initlab {
 namespace {
 
-std::string npy_bytes(std::span<const float> data, std::span<const std::int64_t> shape) {
+std::string_view raw_bytes(std::span<const float> data) {
+  return {reinterpret_cast<const char*>(data.data()), data.size() * sizeof(float)};
+}
+
+std::string npy_header(std::span<const std::int64_t> shape) {
   std::string dims;
   for (std::size_t k = 0; k < shape.size(); ++k) dims += (k ? ", " : "") + std::to_string(shape[k]);
   if (shape.size() == 1) dims += ",";  // a 1-tuple in Python: (n,)
@@ -26,11 +27,10 @@ std::string npy_bytes(std::span<const float> data, std::span<const std::int64_t>
   out += static_cast<char>(header.size() & 0xff);
   out += static_cast<char>((header.size() >> 8) & 0xff);
   out += header;
-  out.append(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(float));
   return out;
 }
 
-std::string safetensors_bytes(std::span<const float> data, std::span<const std::int64_t> shape, std::string_view name) {
+std::string safetensors_header(std::span<const float> data, std::span<const std::int64_t> shape, std::string_view name) {
   std::string dims;
   for (const std::int64_t d : shape) dims += (dims.empty() ? "" : ",") + std::to_string(d);
   std::string header = "{\"" + std::string(name) + "\":{\"dtype\":\"F32\",\"shape\":[" + dims +
@@ -40,16 +40,20 @@ std::string safetensors_bytes(std::span<const float> data, std::span<const std::
   const std::uint64_t n = header.size();
   for (int b = 0; b < 8; ++b) out += static_cast<char>((n >> (8 * b)) & 0xff);
   out += header;
-  out.append(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(float));
   return out;
 }
 
-std::string csv_bytes(std::span<const float> data, std::span<const std::int64_t> shape) {
+// Row by row, written out in chunks of about 1 MiB (a large tensor is never held twice).
+void write_csv(AtomicFile& file, std::span<const float> data, std::span<const std::int64_t> shape) {
   const std::int64_t rows = shape.empty() ? 1 : shape[0];
   const std::int64_t cols = rows > 0 ? static_cast<std::int64_t>(data.size()) / rows : 0;
   std::string out;
   char buf[32];
   for (std::int64_t r = 0; r < rows; ++r) {
+    if (out.size() > (1u << 20)) {
+      file.write(out);
+      out.clear();
+    }
     for (std::int64_t c = 0; c < cols; ++c) {
       const int len = std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(data[r * cols + c]));
       if (c) out += ',';
@@ -57,7 +61,7 @@ std::string csv_bytes(std::span<const float> data, std::span<const std::int64_t>
     }
     out += '\n';
   }
-  return out;
+  file.write(out);
 }
 
 }  // namespace
@@ -73,37 +77,20 @@ TensorFormat format_from_path(const std::filesystem::path& path) {
 
 void write_tensor(const std::filesystem::path& path, std::span<const float> data, std::span<const std::int64_t> shape,
                   std::string_view tensor_name) {
-  switch (format_from_path(path)) {
-    case TensorFormat::npy: write_file_atomically(path, npy_bytes(data, shape)); break;
-    case TensorFormat::safetensors: write_file_atomically(path, safetensors_bytes(data, shape, tensor_name)); break;
-    case TensorFormat::csv: write_file_atomically(path, csv_bytes(data, shape)); break;
+  const TensorFormat format = format_from_path(path);
+  AtomicFile file(path);
+  switch (format) {
+    case TensorFormat::npy:
+      file.write(npy_header(shape));
+      file.write(raw_bytes(data));
+      break;
+    case TensorFormat::safetensors:
+      file.write(safetensors_header(data, shape, tensor_name));
+      file.write(raw_bytes(data));
+      break;
+    case TensorFormat::csv: write_csv(file, data, shape); break;
   }
-}
-
-void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  if (!std::filesystem::is_directory(dir))
-    throw Error("cannot write '" + path.string() + "': folder '" + dir.string() + "' does not exist");
-  std::filesystem::path tmp = path;
-  tmp += ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("cannot write '" + path.string() + "': " + std::strerror(errno));
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(tmp, ignored);
-      throw Error("cannot write '" + path.string() + "': write failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    throw Error("cannot write '" + path.string() + "': " + ec.message());
-  }
+  file.commit();
 }
 
 }  // namespace initlab

@@ -135,8 +135,23 @@ TEST(Monitor, StoredWithTheRunAndOldDatabasesAreUpgraded) {
   {  // a schema-1 database, as initlab wrote it before the monitor
     sqlite3* raw = nullptr;
     ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(raw, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                                "INSERT INTO meta VALUES ('schema_version', '1');", nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw,
+                           "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                           "INSERT INTO meta VALUES ('schema_version', '1');"
+                           "CREATE TABLE experiments(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, "
+                           "  config TEXT NOT NULL, command TEXT NOT NULL, created TEXT NOT NULL);"
+                           "CREATE TABLE runs(id INTEGER PRIMARY KEY, experiment_id INTEGER NOT NULL REFERENCES experiments(id), "
+                           "  init TEXT NOT NULL, seed INTEGER NOT NULL, spec TEXT NOT NULL, status TEXT NOT NULL, "
+                           "  diverged_epoch INTEGER NOT NULL DEFAULT 0, versions TEXT NOT NULL, command TEXT NOT NULL, "
+                           "  error TEXT NOT NULL DEFAULT '', started TEXT NOT NULL, finished TEXT, UNIQUE(experiment_id, init, seed));"
+                           "CREATE TABLE epochs(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, epoch INTEGER NOT NULL, "
+                           "  train_loss REAL, train_acc REAL, val_loss REAL, val_acc REAL, test_loss REAL, test_acc REAL, "
+                           "  seconds REAL, grad_norm REAL, PRIMARY KEY(run_id, epoch));"
+                           "INSERT INTO experiments VALUES (1, 'old', 'compare', '{\"task\":\"classification\"}', 'initlab compare', '2026-01-01');"
+                           "INSERT INTO runs VALUES (1, 1, 'zeros', 7, '{}', 'done', 0, 'initlab 0.0', 'initlab compare', '', '2026-01-01', '2026-01-01');"
+                           "INSERT INTO epochs VALUES (1, 1, 2.3, 0.1, NULL, NULL, 2.3, 0.1, 1.0, 0.0);",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
     sqlite3_close(raw);
   }
   ExperimentConfig c;
@@ -146,7 +161,6 @@ TEST(Monitor, StoredWithTheRunAndOldDatabasesAreUpgraded) {
   c.train.epochs = 2;
   c.inits = {"zeros", "he_normal"};
   c.db = db;
-  c.quiet = true;
   c.monitor_every = 4;
   const auto summary = run_experiment(c, nullptr);
   ResultStore store(db);
@@ -171,9 +185,19 @@ TEST(Monitor, StoredWithTheRunAndOldDatabasesAreUpgraded) {
   sqlite3_stmt* q = nullptr;
   sqlite3_prepare_v2(raw, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &q, nullptr);
   ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)), "2");
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)), "3");
   sqlite3_finalize(q);
   sqlite3_close(raw);
+  // The schema-1 run is still there, readable, with its epoch and an empty owner.
+  ResultStore reader(db, StoreMode::read);
+  const auto old_runs = reader.runs(1);
+  ASSERT_EQ(old_runs.size(), 1u);
+  EXPECT_EQ(old_runs[0].init, "zeros");
+  EXPECT_EQ(old_runs[0].seed, 7u);
+  EXPECT_EQ(old_runs[0].status, RunStatus::done);
+  EXPECT_EQ(old_runs[0].owner, "");
+  ASSERT_EQ(old_runs[0].epochs.size(), 1u);
+  EXPECT_EQ(old_runs[0].epochs[0].test_acc, 0.1);
 }
 
 }  // namespace

@@ -134,7 +134,6 @@ TEST(ZerO, ResidualMlpTrainsOnFashionMnistAbove80PercentIn3Epochs) {
   c.inits = {"zero_init"};
   c.train.epochs = 3;
   c.db = ::testing::TempDir() + "zero-" + std::to_string(::getpid()) + ".db";
-  c.quiet = true;
   const auto s = run_experiment(c, nullptr);
   ASSERT_EQ(s.ranked[0].finished, 1);
   EXPECT_GT(s.ranked[0].mean, 0.80);  // measured: 0.828

@@ -43,7 +43,7 @@ void fill(ResultStore& store) {
       r.spec = "{}";
       r.versions = "initlab test";
       r.command = "initlab compare --test";
-      const auto run = store.start_run(r);
+      const auto run = store.claim_run(r, this_process_owner()).run_id;
       for (int epoch = 1; epoch <= 2; ++epoch) {
         EpochMetrics m;
         m.epoch = epoch;
@@ -76,9 +76,9 @@ void fill(ResultStore& store) {
         }
         monitor.after_update();
         monitor.finish();
-        store.add_monitor(run, monitor);
+        store.add_monitor(run, monitor.record());
       }
-      store.finish_run(run, "done", 0);
+      store.finish_run(run, RunStatus::done, 0);
     }
   InitPropagation p;
   p.init = "normal:std=0.1";

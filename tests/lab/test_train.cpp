@@ -8,6 +8,10 @@
 #include <fstream>
 
 #include "experiments/experiment.hpp"
+#include "experiments/init_list.hpp"
+#include "experiments/run.hpp"
+#include "experiments/summary.hpp"
+#include "store/store.hpp"
 #include "experiments/statistics.hpp"
 #include "initlab/error.hpp"
 #include "initlab/torch/apply.hpp"
@@ -36,7 +40,6 @@ ExperimentConfig blobs_config(const std::string& db) {
   c.inits = {"zeros", "he_normal"};
   c.seeds = 2;
   c.db = db;
-  c.quiet = true;
   return c;
 }
 
@@ -70,8 +73,9 @@ TEST(Experiment, HeLearnsZerosDoesNotAndRerunsSkipFinishedRuns) {
   // zeros: every hidden unit identical and ReLU(0) = 0 -> gradients vanish; stays at chance
   EXPECT_LT(s.ranked[1].mean, 0.5);
   ASSERT_EQ(s.pairs.size(), 1u);
-  ASSERT_TRUE(s.pairs[0].test.has_value());
-  EXPECT_LT(s.pairs[0].test->p, 0.05);
+  EXPECT_EQ(s.pairs[0].test, "paired");  // the same seeds under both inits
+  EXPECT_EQ(s.pairs[0].n, 2);
+  EXPECT_GT(s.pairs[0].difference, 0.3);
   // Same command again: nothing retrained, same numbers.
   const auto again = run_experiment(blobs_config(db), nullptr);
   EXPECT_EQ(again.experiment_id, s.experiment_id);
@@ -98,21 +102,38 @@ TEST(Experiment, DivergenceIsRecordedNotFatal) {
   c.train.epochs = 3;
   c.inits = {"normal:std=10"};
   c.db = temp_db("diverge.db");
-  c.quiet = true;
   const auto s = run_experiment(c, nullptr);
   EXPECT_EQ(s.ranked[0].diverged, 1);
   EXPECT_EQ(s.ranked[0].finished, 0);
 }
 
+// Stops the experiment after the first epoch it sees (as Ctrl-C would).
+class StopAfterFirstEpoch : public RunEvents {
+ public:
+  explicit StopAfterFirstEpoch(std::atomic<bool>& stop) : stop_(stop) {}
+  void epoch(const PlannedRun&, const EpochMetrics&) override { stop_ = true; }
+
+ private:
+  std::atomic<bool>& stop_;
+};
+
 TEST(Experiment, InterruptMarksTheRunAndKeepsTheDatabaseConsistent) {
   auto c = blobs_config(temp_db("stop.db"));
+  c.train.epochs = 3;
   std::atomic<bool> stop{true};
-  const auto s = run_experiment(c, &stop);
-  EXPECT_TRUE(s.interrupted);
+  // Stopped before anything started: nothing is claimed.
+  EXPECT_TRUE(run_experiment(c, &stop).interrupted);
   ResultStore store(c.db);
+  EXPECT_TRUE(store.runs(store.experiments().at(0).id).empty());
+  // Stopped during the first run: it is marked interrupted, with the epoch it finished.
+  stop = false;
+  StopAfterFirstEpoch events(stop);
+  const auto s = run_experiment(c, &stop, &events);
+  EXPECT_TRUE(s.interrupted);
   const auto runs = store.runs(s.experiment_id);
   ASSERT_EQ(runs.size(), 1u);
-  EXPECT_EQ(runs[0].status, "interrupted");
+  EXPECT_EQ(runs[0].status, RunStatus::interrupted);
+  EXPECT_EQ(runs[0].epochs.size(), 1u);
   // The next run replaces the interrupted attempt.
   const auto done = run_experiment(c, nullptr);
   EXPECT_EQ(store.runs(done.experiment_id).size(), 4u);
@@ -134,11 +155,11 @@ TEST(Store, TwoProcessesWritingOneDatabaseLoseNothing) {
         run.init = "init" + std::to_string(p);
         run.seed = static_cast<std::uint64_t>(r);
         run.spec = "{}";
-        const auto run_id = store.start_run(run);
+        const auto run_id = store.claim_run(run, "test:" + std::to_string(p)).run_id;
         EpochMetrics m;
         m.epoch = 1;
         store.add_epoch(run_id, m);
-        store.finish_run(run_id, "done", 0);
+        store.finish_run(run_id, RunStatus::done, 0);
       }
       _exit(0);
     }
@@ -154,6 +175,171 @@ TEST(Store, TwoProcessesWritingOneDatabaseLoseNothing) {
   const auto runs = store.runs(exps[0].id);
   EXPECT_EQ(runs.size(), 100u);
   for (const auto& r : runs) EXPECT_EQ(r.epochs.size(), 1u);
+}
+
+TEST(Store, ClaimsKeepTwoOwnersOffOneRunAndDeadOwnersAreTakenOver) {
+  ResultStore store(temp_db("claims.db"));
+  const auto id = store.experiment({0, "claims", "compare", "{}", "test", ""});
+  RunRecord run;
+  run.experiment_id = id;
+  run.init = "he_normal";
+  run.seed = 3;
+  run.spec = "{}";
+  const std::string me = this_process_owner();
+  const ClaimOutcome first = store.claim_run(run, me);
+  ASSERT_GT(first.run_id, 0);
+  // Another owner on this host (pid 1, which always lives) cannot take it while this process lives ...
+  const std::string host = me.substr(0, me.rfind(':'));
+  const ClaimOutcome busy = store.claim_run(run, host + ":1");
+  EXPECT_EQ(busy.run_id, 0);
+  EXPECT_EQ(busy.status, RunStatus::running);
+  EXPECT_EQ(busy.owner, me);
+  // ... a dead owner's claim is taken over (no process has pid 2^22 + 1 > pid_max's default) ...
+  const ClaimOutcome dead = store.claim_run({0, id, "zeros", 3, "{}"}, host + ":4194305");
+  ASSERT_GT(dead.run_id, 0);
+  const ClaimOutcome taken = store.claim_run({0, id, "zeros", 3, "{}"}, me);
+  EXPECT_GT(taken.run_id, 0) << "the owner " << host << ":4194305 is not alive";
+  // ... and a finished run is never claimed again.
+  store.finish_run(taken.run_id, RunStatus::done, 0);
+  const ClaimOutcome finished = store.claim_run({0, id, "zeros", 3, "{}"}, me);
+  EXPECT_EQ(finished.run_id, 0);
+  EXPECT_EQ(finished.status, RunStatus::done);
+  // Another machine's claim lives as long as its heartbeat is fresh.
+  EXPECT_TRUE(owner_alive("elsewhere:12", 10));
+  EXPECT_FALSE(owner_alive("elsewhere:12", kStaleClaimSeconds + 1));
+}
+
+TEST(Store, ReadersNeverCreateOrWrite) {
+  const std::string path = temp_db("absent.db");
+  EXPECT_THROW(ResultStore(path, StoreMode::read), initlab::Error);
+  EXPECT_FALSE(std::filesystem::exists(path));
+  std::ofstream(path).close();  // 0 bytes
+  try {
+    ResultStore store(path, StoreMode::read);
+    FAIL();
+  } catch (const initlab::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("is an empty file"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(std::filesystem::file_size(path), 0u);
+}
+
+TEST(RunSpec, JsonRoundTripKeepsEveryField) {
+  RunSpec s;
+  s.model = "mlp:2-8-2";
+  s.model_options = {"tanh", true, 0.25};
+  s.data = "synthetic:blobs";
+  s.data_options.val_fraction = 0.2;
+  s.data_options.normalize = "unit";
+  s.data_options.limit = 123;
+  s.data_options.seed = 9;
+  s.train.optimizer = "adam";
+  s.train.lr = 3e-4;
+  s.train.momentum = 0.5;
+  s.train.nesterov = true;
+  s.train.weight_decay = 1e-5;
+  s.train.batch = 17;
+  s.train.epochs = 4;
+  s.train.loss = "mse";
+  s.init = "normal:std=0.01";
+  s.bias = "zeros";
+  s.overrides = {"fc2.*=zeros"};
+  s.generator = initlab::GeneratorKind::torch;
+  s.seed = 41;
+  s.train.seed = 41;
+  s.monitor_every = 7;
+  const auto j = run_spec_json(s, Task::classification);
+  const RunSpec back = run_spec_from_json(j);
+  EXPECT_EQ(run_spec_json(back, Task::classification), j);
+  EXPECT_EQ(back.train.seed, 41u);
+  EXPECT_EQ(j.at("init_canonical"), "normal:mean=0,std=0.01");
+  // The experiment's identity leaves out init, seed and monitor.
+  RunSpec other = s;
+  other.init = "zeros";
+  other.seed = 2;
+  other.monitor_every = 0;
+  EXPECT_EQ(experiment_key(experiment_config_json(s, Task::classification)), experiment_key(experiment_config_json(other, Task::classification)));
+  other.train.lr = 1e-3;
+  EXPECT_NE(experiment_key(experiment_config_json(s, Task::classification)), experiment_key(experiment_config_json(other, Task::classification)));
+  EXPECT_THROW(run_spec_from_json(nlohmann::json{{"model", 3}}), initlab::Error);
+}
+
+TEST(RunResult, JsonRoundTripWithMonitorRowsAndNaN) {
+  RunResult r;
+  r.status = RunStatus::diverged;
+  r.diverged_epoch = 2;
+  EpochMetrics m;
+  m.epoch = 1;
+  m.train_loss = 0.5;
+  m.train_acc = 0.75;
+  m.val_acc = 0.7;
+  m.val_loss = 0.6;
+  m.seconds = 1.5;
+  m.grad_norm = 2.25;
+  r.epochs = {m};
+  MonitorRecord mon;
+  mon.snapshots.push_back({4, 1, "fc1", 0.1, 0.2, 0.3, 0.4, 0.5, 0.0, std::nan(""), 0.7, 0.8, 0.9});
+  mon.histograms.push_back({"fc1", "init", -1, 1, {1, 2, 3}});
+  mon.warnings.push_back({4, 1, "fc1", "dead_units", "fc1: dead"});
+  r.monitor = mon;
+  const RunResult back = run_result_from_json(nlohmann::json::parse(run_result_json(r).dump()));
+  EXPECT_EQ(back.status, RunStatus::diverged);
+  EXPECT_EQ(back.diverged_epoch, 2);
+  ASSERT_EQ(back.epochs.size(), 1u);
+  EXPECT_EQ(back.epochs[0].val_acc, 0.7);
+  EXPECT_FALSE(back.epochs[0].test_acc.has_value());
+  EXPECT_EQ(back.epochs[0].grad_norm, 2.25);
+  ASSERT_TRUE(back.monitor.has_value());
+  EXPECT_TRUE(std::isnan(back.monitor->snapshots[0].saturated));
+  EXPECT_EQ(back.monitor->snapshots[0].update_ratio, 0.9);
+  EXPECT_EQ(back.monitor->histograms[0].counts, (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_EQ(back.monitor->warnings[0].message, "fc1: dead");
+}
+
+TEST(Summary, PairsBySeedWhereRunsShareSeedsAndCorrectsForMany) {
+  // Three inits, four seeds; c is missing seeds 2 and 3, so b vs c is paired on 2 seeds and a
+  // constant per-seed offset (b = a - 0.01 exactly) is significant only when paired.
+  auto run = [](const std::string& init, std::uint64_t seed, double acc) {
+    RunRecord r;
+    r.init = init;
+    r.seed = seed;
+    r.status = RunStatus::done;
+    EpochMetrics m;
+    m.epoch = 1;
+    m.test_acc = acc;
+    m.test_loss = 1 - acc;
+    r.epochs = {m};
+    return r;
+  };
+  std::vector<RunRecord> runs;
+  const double base[] = {0.80, 0.60, 0.90, 0.70};
+  for (std::uint64_t k = 0; k < 4; ++k) {
+    runs.push_back(run("a", k, base[k]));
+    runs.push_back(run("b", k, base[k] - 0.01 - 0.001 * k));
+  }
+  runs.push_back(run("c", 0, 0.1));
+  runs.push_back(run("c", 1, 0.12));
+  const ExperimentSummary s = summarize_runs(runs, /*classification=*/true);
+  ASSERT_EQ(s.ranked.size(), 3u);
+  ASSERT_EQ(s.pairs.size(), 3u);
+  const PairComparison& ab = s.pairs[0];
+  EXPECT_EQ(ab.a, "a");
+  EXPECT_EQ(ab.b, "b");
+  EXPECT_EQ(ab.test, "paired");
+  EXPECT_EQ(ab.n, 4);
+  EXPECT_NEAR(ab.difference, 0.0115, 1e-12);
+  EXPECT_LT(ab.p, 1e-3);  // Welch on the same numbers: p ~ 0.98
+  EXPECT_FALSE(welch_t_test(s.ranked[0].final_metric, s.ranked[1].final_metric)->p < 0.5);
+  // Holm: the smallest p times 3, ... ; every adjusted p >= its raw p
+  std::vector<double> raw;
+  for (const auto& p : s.pairs) raw.push_back(p.p);
+  const auto adjusted = holm_adjust(raw);
+  for (std::size_t i = 0; i < s.pairs.size(); ++i) {
+    EXPECT_DOUBLE_EQ(s.pairs[i].p_holm, adjusted[i]);
+    EXPECT_EQ(s.pairs[i].significant, adjusted[i] < 0.05);
+  }
+  EXPECT_EQ(s.pairs[1].test, "paired");  // a vs c: seeds 0 and 1
+  EXPECT_EQ(s.pairs[1].n, 2);
+  EXPECT_NE(s.headline.find("a ranks first"), std::string::npos) << s.headline;
 }
 
 TEST(Store, NotADatabaseIsAClearError) {
@@ -188,7 +374,6 @@ TEST(Experiment, LstmOnTextTrains) {
   c.train.epochs = 6;
   c.inits = {"orthogonal"};
   c.db = temp_db("text.db");
-  c.quiet = true;
   const auto s = run_experiment(c, nullptr);
   EXPECT_EQ(s.ranked[0].finished, 1);
   EXPECT_GT(s.ranked[0].mean, 0.9);

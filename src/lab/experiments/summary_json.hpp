@@ -2,7 +2,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "experiments/experiment.hpp"
+#include "experiments/summary.hpp"
 
 namespace initlab::lab {
 

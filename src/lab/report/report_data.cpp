@@ -39,7 +39,7 @@ json curves(const std::vector<RunRecord>& runs) {
     ++a.n;
   };
   for (const auto& r : runs) {
-    if (r.status != "done" && r.status != "diverged") continue;
+    if (!is_final(r.status)) continue;
     if (std::find(order.begin(), order.end(), r.init) == order.end()) order.push_back(r.init);
     for (const auto& m : r.epochs) {
       add(r.init, "train_loss", m.epoch, m.train_loss);
@@ -65,7 +65,7 @@ json experiment_json(ResultStore& store, const ExperimentRecord& e) {
   j["summary"] = summary_json(summarize_experiment(store, e.id));
   j["runs"] = json::array();
   for (const auto& r : runs)
-    j["runs"].push_back({{"init", r.init}, {"seed", r.seed}, {"status", r.status}, {"diverged_epoch", r.diverged_epoch},
+    j["runs"].push_back({{"init", r.init}, {"seed", r.seed}, {"status", to_string(r.status)}, {"diverged_epoch", r.diverged_epoch},
                          {"epochs", r.epochs.size()}, {"versions", r.versions}});
   j["curves"] = curves(runs);
   // The monitor's data: per init, the first seed's run that has it.

@@ -3,7 +3,7 @@
 #include <cctype>
 
 #include "initlab/error.hpp"
-#include "initlab/tensor_io.hpp"
+#include "initlab/atomic_file.hpp"
 #include "report/report_assets.hpp"
 
 namespace initlab::lab {

@@ -1,5 +1,12 @@
 #include "store/store.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
 #include <chrono>
 #include <ctime>
 #include <cmath>
@@ -68,6 +75,7 @@ CREATE TABLE IF NOT EXISTS runs(
   id INTEGER PRIMARY KEY, experiment_id INTEGER NOT NULL REFERENCES experiments(id), init TEXT NOT NULL,
   seed INTEGER NOT NULL, spec TEXT NOT NULL, status TEXT NOT NULL, diverged_epoch INTEGER NOT NULL DEFAULT 0,
   versions TEXT NOT NULL, command TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', started TEXT NOT NULL, finished TEXT,
+  owner TEXT NOT NULL DEFAULT '', heartbeat TEXT,
   UNIQUE(experiment_id, init, seed));
 CREATE TABLE IF NOT EXISTS epochs(
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, epoch INTEGER NOT NULL,
@@ -83,6 +91,12 @@ CREATE TABLE IF NOT EXISTS histograms(
 CREATE TABLE IF NOT EXISTS warnings(
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, step INTEGER NOT NULL, epoch INTEGER NOT NULL,
   layer TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY(run_id, layer, kind));
+CREATE TABLE IF NOT EXISTS sweeps(
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, name TEXT NOT NULL, config TEXT NOT NULL, command TEXT NOT NULL,
+  created TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sweep_points(
+  sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE, point INTEGER NOT NULL,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(id), settings TEXT NOT NULL, PRIMARY KEY(sweep_id, point));
 CREATE TABLE IF NOT EXISTS propagations(
   id INTEGER PRIMARY KEY, config TEXT NOT NULL, command TEXT NOT NULL, created TEXT NOT NULL, versions TEXT NOT NULL,
   results TEXT NOT NULL);
@@ -90,44 +104,90 @@ CREATE TABLE IF NOT EXISTS propagations(
 
 }  // namespace
 
-ResultStore::ResultStore(const std::string& path, bool create) : path_(path) {
-  if (!create && !std::filesystem::exists(path)) throw Error("results database '" + path + "' does not exist");
-  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+const char* to_string(RunStatus s) {
+  switch (s) {
+    case RunStatus::running: return "running";
+    case RunStatus::done: return "done";
+    case RunStatus::diverged: return "diverged";
+    case RunStatus::failed: return "failed";
+    case RunStatus::interrupted: return "interrupted";
+  }
+  return "failed";
+}
+
+RunStatus parse_run_status(const std::string& text) {
+  for (const RunStatus s : {RunStatus::running, RunStatus::done, RunStatus::diverged, RunStatus::failed, RunStatus::interrupted})
+    if (text == to_string(s)) return s;
+  throw Error("results database: unknown run status '" + text.substr(0, 40) + "'; expected one of: running, done, diverged, failed, interrupted");
+}
+
+std::string this_process_owner() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "unknown");
+  return std::string(host) + ":" + std::to_string(::getpid());
+}
+
+bool owner_alive(const std::string& owner, std::int64_t heartbeat_age_seconds) {
+  const auto colon = owner.rfind(':');
+  if (colon == std::string::npos) return false;
+  const std::string host = owner.substr(0, colon);
+  char here[256] = {};
+  ::gethostname(here, sizeof here - 1);
+  if (host == here) {  // on this machine: the process itself says
+    long pid = 0;
+    try {
+      pid = std::stol(owner.substr(colon + 1));
+    } catch (...) {
+      return false;
+    }
+    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+  }
+  return heartbeat_age_seconds >= 0 && heartbeat_age_seconds < kStaleClaimSeconds;
+}
+
+ResultStore::ResultStore(const std::string& path, StoreMode mode) : path_(path) {
+  if (path.empty()) throw Error("the results database path is empty; expected a file name");
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  if (mode == StoreMode::read && !exists) throw Error("results database '" + path + "' does not exist");
+  if (exists && std::filesystem::is_directory(path, ec)) throw Error("results database '" + path + "' is a folder");
+  if (exists && std::filesystem::file_size(path, ec) == 0 && !ec) {
+    if (mode == StoreMode::read) throw Error("'" + path + "' is an empty file, not an initlab results database");
+  }
+  // A reader opens the file read-only. With no write-ahead log beside it (no writer is active and
+  // every commit is in the file) it is opened immutable, which creates no -wal / -shm files, so a
+  // read-only file in a folder the user cannot write can be read; with a log, as a normal
+  // read-only connection that sees what the writer has committed.
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  std::string name = path;
+  if (mode == StoreMode::read) {
+    flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+    std::string escaped;
+    for (const char c : std::filesystem::absolute(path).string()) {
+      if (c == '%' || c == '?' || c == '#') {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+        escaped += hex;
+      } else {
+        escaped += c;
+      }
+    }
+    name = "file:" + escaped + (std::filesystem::exists(path + "-wal", ec) ? "?mode=ro" : "?mode=ro&immutable=1");
+  }
+  if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
+    db_ = nullptr;
     throw Error("cannot open results database '" + path + "': " + why);
   }
   sqlite3_busy_timeout(db_, 30000);  // another process writing: wait, do not fail
   try {
-    exec("PRAGMA foreign_keys = ON");
     {
       Statement probe(db_, "SELECT count(*) FROM sqlite_master");  // fails on a file that is not SQLite
       probe.step();
     }
-    exec("PRAGMA journal_mode = WAL");
-    exec("BEGIN IMMEDIATE");
-    exec(kSchema);
-    std::optional<int> version;
-    {
-      Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
-      if (get.step()) version = std::stoi(get.text(0));
-    }
-    if (version) {
-      if (*version > kSchemaVersion) {
-        exec("ROLLBACK");
-        throw Error("results database '" + path + "' has schema version " + std::to_string(*version) +
-                    ", newer than this initlab's " + std::to_string(kSchemaVersion));
-      }
-      if (*version < kSchemaVersion) {  // older schemas only lack tables, which kSchema just created
-        Statement put(db_, "UPDATE meta SET value = ? WHERE key = 'schema_version'");
-        put.bind(1, std::to_string(kSchemaVersion)).step();
-      }
-    } else {
-      Statement put(db_, "INSERT INTO meta(key, value) VALUES ('schema_version', ?)");
-      put.bind(1, std::to_string(kSchemaVersion)).step();
-    }
-    exec("COMMIT");
+    if (mode == StoreMode::read) open_for_reading();
+    else open_for_writing();
   } catch (const Error& e) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -138,7 +198,87 @@ ResultStore::ResultStore(const std::string& path, bool create) : path_(path) {
   }
 }
 
+std::optional<int> ResultStore::stored_version() {
+  if (!has_table("meta")) return std::nullopt;
+  Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!get.step()) return std::nullopt;
+  const std::string text = get.text(0);
+  int v = 0;
+  const auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (err != std::errc() || end != text.data() + text.size() || v < 1)
+    throw Error("results database '" + path_ + "' has a corrupt schema version '" + text.substr(0, 40) +
+                "'; expected a whole number from 1 to " + std::to_string(kSchemaVersion));
+  return v;
+}
+
+bool ResultStore::has_table(const char* name) {
+  Statement q(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+  q.bind(1, std::string(name));
+  return q.step();
+}
+
+void ResultStore::open_for_reading() {
+  const std::optional<int> version = stored_version();
+  if (!version || !has_table("experiments") || !has_table("runs") || !has_table("epochs"))
+    throw Error("'" + path_ + "' is a SQLite file but not an initlab results database (no initlab schema)");
+  if (*version > kSchemaVersion)
+    throw Error("results database '" + path_ + "' has schema version " + std::to_string(*version) + ", newer than this initlab's " +
+                std::to_string(kSchemaVersion));
+  version_ = *version;  // an older schema is read as it is (tables it lacks read as empty)
+}
+
+void ResultStore::open_for_writing() {
+  // Another program's SQLite file is refused before anything is written to it (even the switch
+  // to WAL mode changes its header).
+  const auto check_foreign = [&] {
+    const bool fresh = !has_table("meta");
+    if (!fresh && !has_table("experiments"))
+      throw Error("'" + path_ + "' is a SQLite file but not an initlab results database (no initlab schema)");
+    if (fresh) {
+      Statement tables(db_, "SELECT count(*) FROM sqlite_master");
+      tables.step();
+      if (tables.integer(0) > 0)
+        throw Error("'" + path_ + "' is a SQLite database of something else (it has tables, none of them initlab's); refusing to add to it");
+    }
+  };
+  check_foreign();
+  exec("PRAGMA foreign_keys = ON");
+  exec("PRAGMA journal_mode = WAL");
+  exec("BEGIN IMMEDIATE");
+  try {
+    check_foreign();  // again, now that no other writer can change it
+    const std::optional<int> version = stored_version();
+    if (version && *version > kSchemaVersion)
+      throw Error("results database '" + path_ + "' has schema version " + std::to_string(*version) +
+                  ", newer than this initlab's " + std::to_string(kSchemaVersion));
+    exec(kSchema);
+    if (!version) {
+      Statement put(db_, "INSERT INTO meta(key, value) VALUES ('schema_version', ?)");
+      put.bind(1, std::to_string(kSchemaVersion)).step();
+    } else if (*version < kSchemaVersion) {  // older schemas lack tables, which kSchema just created, and columns
+      if (*version < 3) {
+        exec("ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT ''");
+        exec("ALTER TABLE runs ADD COLUMN heartbeat TEXT");
+      }
+      Statement put(db_, "UPDATE meta SET value = ? WHERE key = 'schema_version'");
+      put.bind(1, std::to_string(kSchemaVersion)).step();
+    }
+    exec("COMMIT");
+  } catch (...) {
+    exec("ROLLBACK");
+    throw;
+  }
+}
+
 ResultStore::~ResultStore() { sqlite3_close(db_); }
+
+nlohmann::json ResultStore::parse_json(const std::string& text, const std::string& what) const {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception&) {
+    throw Error("results database '" + path_ + "': " + what + " is corrupt (not JSON)");
+  }
+}
 
 void ResultStore::exec(const std::string& sql) {
   char* err = nullptr;
@@ -177,30 +317,49 @@ std::int64_t ResultStore::experiment(const ExperimentRecord& e) {
 }
 
 std::optional<RunRecord> ResultStore::find_run(std::int64_t experiment_id, const std::string& init, std::uint64_t seed) {
-  Statement q(db_, "SELECT id, status, diverged_epoch FROM runs WHERE experiment_id = ? AND init = ? AND seed = ?");
+  Statement q(db_, "SELECT id, status, diverged_epoch, owner FROM runs WHERE experiment_id = ? AND init = ? AND seed = ?");
   q.bind(1, experiment_id).bind(2, init).bind(3, static_cast<std::int64_t>(seed));
   if (!q.step()) return std::nullopt;
   RunRecord r;
   r.id = q.integer(0);
-  r.status = q.text(1);
+  r.status = parse_run_status(q.text(1));
   r.diverged_epoch = static_cast<int>(q.integer(2));
+  r.owner = q.text(3);
   return r;
 }
 
-std::int64_t ResultStore::start_run(const RunRecord& r) {
-  std::int64_t id = 0;
+ClaimOutcome ResultStore::claim_run(const RunRecord& r, const std::string& owner) {
+  ClaimOutcome out;
   transaction([&] {
-    // An unfinished earlier attempt (interrupted, failed, or a process that died) is replaced.
-    Statement del(db_, "DELETE FROM runs WHERE experiment_id = ? AND init = ? AND seed = ? AND status NOT IN ('done', 'diverged')");
-    del.bind(1, r.experiment_id).bind(2, r.init).bind(3, static_cast<std::int64_t>(r.seed)).step();
+    Statement find(db_,
+                   "SELECT id, status, owner, CAST(strftime('%s', 'now') AS INTEGER) - CAST(strftime('%s', heartbeat) AS INTEGER) "
+                   "FROM runs WHERE experiment_id = ? AND init = ? AND seed = ?");
+    find.bind(1, r.experiment_id).bind(2, r.init).bind(3, static_cast<std::int64_t>(r.seed));
+    if (find.step()) {
+      out.status = parse_run_status(find.text(1));
+      out.owner = find.text(2);
+      const std::int64_t age = find.integer(3);
+      if (is_final(out.status)) return;
+      if (out.status == RunStatus::running && out.owner != owner && owner_alive(out.owner, age)) return;
+      // An unfinished earlier attempt (interrupted, failed, or an owner that died) is replaced.
+      Statement del(db_, "DELETE FROM runs WHERE id = ?");
+      del.bind(1, find.integer(0)).step();
+    }
     Statement put(db_,
-                  "INSERT INTO runs(experiment_id, init, seed, spec, status, versions, command, started) "
-                  "VALUES (?, ?, ?, ?, 'running', ?, ?, ?)");
+                  "INSERT INTO runs(experiment_id, init, seed, spec, status, versions, command, started, owner, heartbeat) "
+                  "VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, datetime('now'))");
     put.bind(1, r.experiment_id).bind(2, r.init).bind(3, static_cast<std::int64_t>(r.seed)).bind(4, r.spec)
-        .bind(5, r.versions).bind(6, r.command).bind(7, now_utc()).step();
-    id = sqlite3_last_insert_rowid(db_);
+        .bind(5, r.versions).bind(6, r.command).bind(7, now_utc()).bind(8, owner).step();
+    out.run_id = sqlite3_last_insert_rowid(db_);
+    out.status = RunStatus::running;
+    out.owner = owner;
   });
-  return id;
+  return out;
+}
+
+void ResultStore::heartbeat(std::int64_t run_id) {
+  Statement put(db_, "UPDATE runs SET heartbeat = datetime('now') WHERE id = ?");
+  put.bind(1, run_id).step();
 }
 
 void ResultStore::add_epoch(std::int64_t run_id, const EpochMetrics& m) {
@@ -212,36 +371,49 @@ void ResultStore::add_epoch(std::int64_t run_id, const EpochMetrics& m) {
       .step();  // a single statement is its own transaction
 }
 
-void ResultStore::finish_run(std::int64_t run_id, const std::string& status, int diverged_epoch, const std::string& error) {
+void ResultStore::finish_run(std::int64_t run_id, RunStatus status, int diverged_epoch, const std::string& error) {
   Statement put(db_, "UPDATE runs SET status = ?, diverged_epoch = ?, error = ?, finished = ? WHERE id = ?");
-  put.bind(1, status).bind(2, static_cast<std::int64_t>(diverged_epoch)).bind(3, error).bind(4, now_utc()).bind(5, run_id).step();
+  put.bind(1, std::string(to_string(status))).bind(2, static_cast<std::int64_t>(diverged_epoch)).bind(3, error).bind(4, now_utc()).bind(5, run_id).step();
 }
 
-void ResultStore::add_monitor(std::int64_t run_id, const TrainingMonitor& monitor) {
+void ResultStore::add_monitor(std::int64_t run_id, const MonitorRecord& monitor) {
+  transaction([&] { insert_monitor(run_id, monitor); });
+}
+
+void ResultStore::finish(std::int64_t run_id, RunStatus status, int diverged_epoch, const std::string& error,
+                         const MonitorRecord* monitor) {
   transaction([&] {
+    if (monitor) insert_monitor(run_id, *monitor);
+    finish_run(run_id, status, diverged_epoch, error);
+  });
+}
+
+void ResultStore::insert_monitor(std::int64_t run_id, const MonitorRecord& monitor) {
+  {
     Statement stat(db_,
                    "INSERT OR REPLACE INTO layer_stats(run_id, step, epoch, layer, weight_mean, weight_std, weight_norm, act_mean, "
                    "act_std, dead, saturated, grad_std, grad_norm, update_ratio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for (const auto& s : monitor.snapshots()) {
+    for (const auto& s : monitor.snapshots) {
       stat.reset();
       stat.bind(1, run_id).bind(2, s.step).bind(3, static_cast<std::int64_t>(s.epoch)).bind(4, s.layer).bind(5, s.weight_mean)
           .bind(6, s.weight_std).bind(7, s.weight_norm).bind(8, s.act_mean).bind(9, s.act_std).bind(10, s.dead).bind(11, s.saturated)
           .bind(12, s.grad_std).bind(13, s.grad_norm).bind(14, s.update_ratio).step();
     }
     Statement hist(db_, "INSERT OR REPLACE INTO histograms(run_id, layer, stage, lo, hi, counts) VALUES (?, ?, ?, ?, ?, ?)");
-    for (const auto& h : monitor.histograms()) {
+    for (const auto& h : monitor.histograms) {
       hist.reset();
       hist.bind(1, run_id).bind(2, h.layer).bind(3, h.stage).bind(4, h.lo).bind(5, h.hi).bind(6, nlohmann::json(h.counts).dump()).step();
     }
     Statement warn(db_, "INSERT OR REPLACE INTO warnings(run_id, step, epoch, layer, kind, message) VALUES (?, ?, ?, ?, ?, ?)");
-    for (const auto& w : monitor.warnings()) {
+    for (const auto& w : monitor.warnings) {
       warn.reset();
       warn.bind(1, run_id).bind(2, w.step).bind(3, static_cast<std::int64_t>(w.epoch)).bind(4, w.layer).bind(5, w.kind).bind(6, w.message).step();
     }
-  });
+  }
 }
 
 std::vector<LayerSnapshot> ResultStore::layer_stats(std::int64_t run_id) {
+  if (version_ < 2) return {};
   Statement q(db_,
               "SELECT step, epoch, layer, weight_mean, weight_std, weight_norm, act_mean, act_std, dead, saturated, grad_std, "
               "grad_norm, update_ratio FROM layer_stats WHERE run_id = ? ORDER BY step, rowid");
@@ -255,6 +427,7 @@ std::vector<LayerSnapshot> ResultStore::layer_stats(std::int64_t run_id) {
 }
 
 std::vector<WeightHistogram> ResultStore::histograms(std::int64_t run_id) {
+  if (version_ < 2) return {};
   Statement q(db_, "SELECT layer, stage, lo, hi, counts FROM histograms WHERE run_id = ? ORDER BY stage DESC, rowid");
   q.bind(1, run_id);
   std::vector<WeightHistogram> out;
@@ -271,10 +444,49 @@ std::vector<WeightHistogram> ResultStore::histograms(std::int64_t run_id) {
 }
 
 std::vector<MonitorWarning> ResultStore::warnings(std::int64_t run_id) {
+  if (version_ < 2) return {};
   Statement q(db_, "SELECT step, epoch, layer, kind, message FROM warnings WHERE run_id = ? ORDER BY step, rowid");
   q.bind(1, run_id);
   std::vector<MonitorWarning> out;
   while (q.step()) out.push_back({q.integer(0), static_cast<int>(q.integer(1)), q.text(2), q.text(3), q.text(4)});
+  return out;
+}
+
+std::int64_t ResultStore::sweep(const SweepRecord& r) {
+  std::int64_t id = 0;
+  transaction([&] {
+    Statement find(db_, "SELECT id FROM sweeps WHERE key = ?");
+    find.bind(1, r.key);
+    if (find.step()) {
+      id = find.integer(0);
+      return;
+    }
+    Statement put(db_, "INSERT INTO sweeps(key, name, config, command, created) VALUES (?, ?, ?, ?, ?)");
+    put.bind(1, r.key).bind(2, r.name).bind(3, r.config).bind(4, r.command).bind(5, now_utc()).step();
+    id = sqlite3_last_insert_rowid(db_);
+  });
+  return id;
+}
+
+void ResultStore::add_sweep_point(const SweepPointRecord& p) {
+  Statement put(db_, "INSERT OR IGNORE INTO sweep_points(sweep_id, point, experiment_id, settings) VALUES (?, ?, ?, ?)");
+  put.bind(1, p.sweep_id).bind(2, static_cast<std::int64_t>(p.point)).bind(3, p.experiment_id).bind(4, p.settings).step();
+}
+
+std::vector<SweepRecord> ResultStore::sweeps() {
+  if (version_ < 3) return {};
+  Statement q(db_, "SELECT id, key, name, config, command, created FROM sweeps ORDER BY id");
+  std::vector<SweepRecord> out;
+  while (q.step()) out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5)});
+  return out;
+}
+
+std::vector<SweepPointRecord> ResultStore::sweep_points(std::int64_t sweep_id) {
+  if (version_ < 3) return {};
+  Statement q(db_, "SELECT point, experiment_id, settings FROM sweep_points WHERE sweep_id = ? ORDER BY point");
+  q.bind(1, sweep_id);
+  std::vector<SweepPointRecord> out;
+  while (q.step()) out.push_back({sweep_id, static_cast<int>(q.integer(0)), q.integer(1), q.text(2)});
   return out;
 }
 
@@ -285,6 +497,7 @@ std::int64_t ResultStore::add_propagation(const PropagationRecord& p) {
 }
 
 std::vector<PropagationRecord> ResultStore::propagations() {
+  if (version_ < 2) return {};
   Statement q(db_, "SELECT id, config, command, created, results, versions FROM propagations ORDER BY id");
   std::vector<PropagationRecord> out;
   while (q.step()) out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5)});
@@ -300,9 +513,8 @@ std::vector<ExperimentRecord> ResultStore::experiments() {
 
 std::vector<RunRecord> ResultStore::runs(std::int64_t experiment_id) {
   std::vector<RunRecord> out;
-  Statement q(db_,
-              "SELECT id, init, seed, spec, status, diverged_epoch, versions, command, error FROM runs "
-              "WHERE experiment_id = ? ORDER BY id");
+  Statement q(db_, std::string("SELECT id, init, seed, spec, status, diverged_epoch, versions, command, error, ") +
+                       (version_ >= 3 ? "owner" : "''") + " FROM runs WHERE experiment_id = ? ORDER BY id");
   q.bind(1, experiment_id);
   while (q.step()) {
     RunRecord r;
@@ -311,11 +523,12 @@ std::vector<RunRecord> ResultStore::runs(std::int64_t experiment_id) {
     r.init = q.text(1);
     r.seed = static_cast<std::uint64_t>(q.integer(2));
     r.spec = q.text(3);
-    r.status = q.text(4);
+    r.status = parse_run_status(q.text(4));
     r.diverged_epoch = static_cast<int>(q.integer(5));
     r.versions = q.text(6);
     r.command = q.text(7);
     r.error = q.text(8);
+    r.owner = q.text(9);
     out.push_back(std::move(r));
   }
   for (RunRecord& r : out) {

@@ -6,72 +6,72 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "train/monitor.hpp"
-#include "train/trainer.hpp"
+#include "store/records.hpp"
 
 namespace initlab::lab {
 
 // 1: experiments, runs, epochs. 2: + layer_stats, histograms, warnings (the training monitor),
-// propagations (`initlab propagate --db`).
-inline constexpr int kSchemaVersion = 2;
+// propagations (`initlab propagate --db`). 3: + runs.owner / runs.heartbeat (claims), sweeps and
+// sweep_points (`initlab sweep`).
+inline constexpr int kSchemaVersion = 3;
 
-struct ExperimentRecord {
-  std::int64_t id = 0;
-  std::string key;       // identity: a digest of the configuration (model, data, training, inits)
-  std::string kind;      // train | compare
-  std::string config;    // JSON
-  std::string command;   // the command line
-  std::string created;
+// A run claimed by a process on another machine whose heartbeat (written at every epoch) is
+// older than this is taken to be dead and may be claimed again.
+inline constexpr std::int64_t kStaleClaimSeconds = 900;
+
+// "host:pid" of this process: the owner written into the runs it claims.
+std::string this_process_owner();
+// Whether the owner of a running run still lives: on this machine, by its pid; elsewhere, by the
+// age of its heartbeat.
+bool owner_alive(const std::string& owner, std::int64_t heartbeat_age_seconds);
+
+struct ClaimOutcome {
+  std::int64_t run_id = 0;  // > 0: claimed for the caller
+  RunStatus status = RunStatus::running;  // otherwise: done / diverged (finished), or running (another live owner)
+  std::string owner;
 };
 
-struct RunRecord {
-  std::int64_t id = 0;
-  std::int64_t experiment_id = 0;
-  std::string init;      // the spec as given
-  std::uint64_t seed = 0;
-  std::string spec;      // JSON: everything needed to re-run it
-  std::string status;    // running | done | diverged | failed | interrupted
-  int diverged_epoch = 0;
-  std::string versions;
-  std::string command;
-  std::string error;
-  std::vector<EpochMetrics> epochs;
-};
-
-struct PropagationRecord {
-  std::int64_t id = 0;
-  std::string config;   // JSON
-  std::string command;
-  std::string created;
-  std::string results;  // JSON: propagation_json()
-  std::string versions;
-};
+// read: the readers (results, report): opened read-only, never created, migrated or written, so
+// a read-only file or folder works and a file that is not a results database is left as it was.
+// write: the recorder: created when missing, an older schema upgraded in a transaction.
+enum class StoreMode { read, write };
 
 class ResultStore {
  public:
-  // Opens (creating when missing) the database; throws Error naming the file when it is not an
-  // initlab results database or has a newer schema.
-  explicit ResultStore(const std::string& path, bool create = true);
+  // Throws Error naming the file when it is missing (read), empty, not SQLite, not an initlab
+  // results database, or has a newer schema.
+  explicit ResultStore(const std::string& path, StoreMode mode = StoreMode::write);
   ~ResultStore();
   ResultStore(const ResultStore&) = delete;
   ResultStore& operator=(const ResultStore&) = delete;
 
   std::int64_t experiment(const ExperimentRecord& e);  // finds by key or inserts; returns the id
   std::optional<RunRecord> find_run(std::int64_t experiment_id, const std::string& init, std::uint64_t seed);
-  // Marks (experiment, init, seed) as running, replacing an unfinished earlier attempt; returns the run id.
-  std::int64_t start_run(const RunRecord& r);
+  // Claims (experiment, init, seed) for `owner` in one transaction: not when it is finished, nor
+  // while another live owner holds it; an unfinished earlier attempt (interrupted, failed, or an
+  // owner that died) is replaced.
+  ClaimOutcome claim_run(const RunRecord& r, const std::string& owner);
+  void heartbeat(std::int64_t run_id);
   void add_epoch(std::int64_t run_id, const EpochMetrics& m);
-  void finish_run(std::int64_t run_id, const std::string& status, int diverged_epoch, const std::string& error = "");
+  void finish_run(std::int64_t run_id, RunStatus status, int diverged_epoch, const std::string& error = "");
 
   // The monitor's snapshots, histograms and warnings for a run, in one transaction.
-  void add_monitor(std::int64_t run_id, const TrainingMonitor& monitor);
+  void add_monitor(std::int64_t run_id, const MonitorRecord& monitor);
+  // A run's end: its monitor rows (when given) and its status, in one transaction.
+  void finish(std::int64_t run_id, RunStatus status, int diverged_epoch, const std::string& error, const MonitorRecord* monitor);
   std::vector<LayerSnapshot> layer_stats(std::int64_t run_id);  // by step, layers in network order
   std::vector<WeightHistogram> histograms(std::int64_t run_id);
   std::vector<MonitorWarning> warnings(std::int64_t run_id);
+
+  std::int64_t sweep(const SweepRecord& s);  // finds by key or inserts; returns the id
+  void add_sweep_point(const SweepPointRecord& p);  // idempotent
+  std::vector<SweepRecord> sweeps();
+  std::vector<SweepPointRecord> sweep_points(std::int64_t sweep_id);
 
   std::int64_t add_propagation(const PropagationRecord& p);  // returns the id
   std::vector<PropagationRecord> propagations();
@@ -79,13 +79,24 @@ class ResultStore {
   std::vector<ExperimentRecord> experiments();
   std::vector<RunRecord> runs(std::int64_t experiment_id);  // with their epochs
   const std::string& path() const { return path_; }
+  // A JSON column (a config, a spec) parsed; throws Error naming the file and `what` (e.g.
+  // "the config of experiment 3") when it is corrupt.
+  nlohmann::json parse_json(const std::string& text, const std::string& what) const;
+  int schema_version() const { return version_; }
 
  private:
+  void open_for_reading();
+  void open_for_writing();
+  // The schema version in `meta`, or nullopt when there is none; throws Error when it is not a number.
+  std::optional<int> stored_version();
+  bool has_table(const char* name);
+  void insert_monitor(std::int64_t run_id, const MonitorRecord& monitor);  // inside a transaction
   void exec(const std::string& sql);
   // Runs body inside BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows when it throws.
   void transaction(const std::function<void()>& body);
   std::string path_;
   sqlite3* db_ = nullptr;
+  int version_ = kSchemaVersion;
 };
 
 }  // namespace initlab::lab

@@ -13,32 +13,9 @@
 #include <vector>
 
 #include "models/probe.hpp"
+#include "store/records.hpp"
 
 namespace initlab::lab {
-
-struct LayerSnapshot {
-  std::int64_t step = 0;  // 0-based, over the whole run
-  int epoch = 0;          // 1-based
-  std::string layer;
-  double weight_mean = 0, weight_std = 0, weight_norm = 0;
-  double act_mean = 0, act_std = 0, dead = 0, saturated = 0;
-  double grad_std = 0, grad_norm = 0;
-  double update_ratio = 0;  // |w_after - w_before| / |w_before| for this step's update
-};
-
-struct WeightHistogram {
-  std::string layer;
-  std::string stage;  // init | end
-  double lo = 0, hi = 0;
-  std::vector<std::int64_t> counts;  // equal-width bins over [lo, hi]
-};
-
-struct MonitorWarning {
-  std::int64_t step = 0;
-  int epoch = 0;
-  std::string layer, kind;  // vanishing_gradients | exploding_gradients | vanishing_activations | dead_units | saturation
-  std::string message;
-};
 
 // Warning thresholds (printed with the warnings).
 inline constexpr double kVanishingGradientRatio = 1e-3;  // a layer's gradient norm below this x the last layer's
@@ -69,6 +46,7 @@ class TrainingMonitor {
   const std::vector<LayerSnapshot>& snapshots() const { return snapshots_; }
   const std::vector<WeightHistogram>& histograms() const { return histograms_; }
   const std::vector<MonitorWarning>& warnings() const { return warnings_; }
+  MonitorRecord record() const { return {snapshots_, histograms_, warnings_}; }
 
  private:
   struct Watched {

@@ -127,7 +127,7 @@ RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, con
     torch::Tensor chunk_x, chunk_y;  // the shuffled rows of kChunkBatches batches, gathered at once
     for (std::int64_t s = 0; s < steps; ++s) {
       if (stop && stop->load()) {
-        outcome.status = "interrupted";
+        outcome.status = RunStatus::interrupted;
         if (config.progress) std::fprintf(stderr, "\n");
         return outcome;
       }
@@ -181,7 +181,7 @@ RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, con
     }
     if (config.progress) std::fprintf(stderr, "\r%80s\r", "");
     if (diverged) {
-      outcome.status = "diverged";
+      outcome.status = RunStatus::diverged;
       outcome.diverged_epoch = epoch;
       return outcome;
     }
@@ -202,7 +202,7 @@ RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, con
     }
     m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!std::isfinite(m.train_loss) || (m.test_loss && !std::isfinite(*m.test_loss))) {
-      outcome.status = "diverged";
+      outcome.status = RunStatus::diverged;
       outcome.diverged_epoch = epoch;
       return outcome;
     }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "data/dataset.hpp"
+#include "store/records.hpp"
 
 namespace initlab::lab {
 
@@ -32,16 +33,8 @@ struct TrainConfig {
 // Checks every field; throws Error naming the flag and the valid values.
 void validate(const TrainConfig& config);
 
-struct EpochMetrics {
-  int epoch = 0;  // 1-based
-  double train_loss = 0, train_acc = 0;
-  std::optional<double> val_loss, val_acc, test_loss, test_acc;
-  double seconds = 0;
-  double grad_norm = 0;  // mean of the global L2 norm of the gradients over every 4th step of the epoch
-};
-
 struct RunOutcome {
-  std::string status = "done";  // done | diverged | interrupted
+  RunStatus status = RunStatus::done;  // done | diverged | interrupted
   int diverged_epoch = 0;
   std::vector<EpochMetrics> epochs;
 };

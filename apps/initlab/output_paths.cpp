@@ -1,0 +1,44 @@
+#include "output_paths.hpp"
+
+#include <filesystem>
+#include <system_error>
+
+#include "initlab/error.hpp"
+
+namespace initlab::cli {
+namespace {
+
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
+  std::error_code ec;
+  if (std::filesystem::exists(a, ec) && std::filesystem::exists(b, ec)) {
+    const bool same = std::filesystem::equivalent(a, b, ec);
+    if (!ec) return same;
+  }
+  const auto ca = std::filesystem::weakly_canonical(a, ec);
+  if (ec) return a.lexically_normal() == b.lexically_normal();
+  const auto cb = std::filesystem::weakly_canonical(b, ec);
+  if (ec) return a.lexically_normal() == b.lexically_normal();
+  return ca == cb;
+}
+
+}  // namespace
+
+CLI::Validator non_empty_path() {
+  return CLI::Validator(
+      [](std::string& value) { return value.empty() ? std::string("an empty path; expected a file name") : std::string(); },
+      "PATH");
+}
+
+void refuse_overwriting_input(const std::string& flag, const std::string& out,
+                              const std::vector<std::pair<std::string, std::string>>& inputs) {
+  if (out.empty()) throw Error(flag + " is an empty path; expected a file name");
+  for (const auto& [label, input] : inputs) {
+    if (input.empty()) continue;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+      if (same_file(out, input + suffix))
+        throw Error(flag + " '" + out + "' is the " + label + " '" + input + suffix +
+                    "'; writing there would destroy it: choose another output file");
+  }
+}
+
+}  // namespace initlab::cli

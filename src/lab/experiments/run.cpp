@@ -1,0 +1,151 @@
+#include "experiments/run.hpp"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "initlab/error.hpp"
+#include "initlab/torch/apply.hpp"
+#include "models/models.hpp"
+#include "netinit/network_init.hpp"
+#include "train/monitor.hpp"
+
+namespace initlab::lab {
+namespace {
+
+std::string g4(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+std::string network_init_line(const std::string& scheme, const LayerInitReport& r) {
+  std::string line = "  " + scheme + " " + r.layer + ":";
+  if (scheme == "lsuv") line += " " + std::to_string(r.iterations) + " rescalings, output variance " + g4(r.variance);
+  if (scheme == "datadep") line += " mean unit variance " + g4(r.variance);
+  if (scheme == "pretrain") line += " " + std::to_string(r.iterations) + " epochs, reconstruction MSE " + g4(r.variance);
+  if (!r.note.empty()) line += " " + r.note;
+  return line;
+}
+
+// One line of a LibTorch error: the first line of what() without the backtrace.
+std::string one_line(const std::exception& e) {
+  std::string what = e.what();
+  if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) what = c10->what_without_backtrace();
+  if (const auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+  if (what.size() > 300) what = what.substr(0, 300) + "...";
+  return what;
+}
+
+nlohmann::json optional_json(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+std::optional<double> optional_from(const nlohmann::json& j) {
+  if (j.is_null()) return std::nullopt;
+  return j.get<double>();
+}
+
+}  // namespace
+
+RunResult run_one(const RunSpec& spec, const DataSplits& data, const std::atomic<bool>* stop, const RunCallbacks& callbacks) {
+  const std::optional<NetworkInit> network = parse_network_init(spec.init);
+  libtorch::InitPlan plan = libtorch::make_plan(network ? network->base : spec.init, spec.bias, spec.overrides, spec.generator, spec.seed);
+  RunResult result;
+  try {
+    torch::manual_seed(spec.seed);  // what the plan does not draw (none of the lab's parameters) and dropout start from the seed
+    torch::nn::Sequential model = build_model(spec.model, data, spec.model_options);
+    libtorch::apply_plan(*model, plan);
+    if (network)
+      for (const auto& r : apply_network_init(model, *network, data, spec.seed))
+        if (callbacks.note) callbacks.note(network_init_line(network->scheme, r));
+    TrainConfig train = spec.train;
+    train.seed = spec.seed;
+    std::optional<TrainingMonitor> monitor;
+    if (spec.monitor_every > 0) {
+      monitor.emplace(model, spec.monitor_every);
+      monitor->on_warning = [&](const MonitorWarning& w) {
+        if (callbacks.warning) callbacks.warning(w.message);
+      };
+    }
+    const RunOutcome outcome = train_model(model, data, train, callbacks.epoch, stop, monitor ? &*monitor : nullptr);
+    if (monitor) {
+      monitor->finish();
+      result.monitor = monitor->record();
+    }
+    result.status = outcome.status;
+    result.diverged_epoch = outcome.diverged_epoch;
+    result.epochs = outcome.epochs;
+  } catch (const Error&) {
+    throw;  // a configuration error: every other run would fail the same way
+  } catch (const std::exception& e) {
+    result.status = RunStatus::failed;
+    result.error = one_line(e);
+  }
+  return result;
+}
+
+nlohmann::json epoch_json(const EpochMetrics& m) {
+  return {{"epoch", m.epoch}, {"train_loss", m.train_loss}, {"train_acc", m.train_acc}, {"val_loss", optional_json(m.val_loss)},
+          {"val_acc", optional_json(m.val_acc)}, {"test_loss", optional_json(m.test_loss)}, {"test_acc", optional_json(m.test_acc)},
+          {"seconds", m.seconds}, {"grad_norm", m.grad_norm}};
+}
+
+EpochMetrics epoch_from_json(const nlohmann::json& j) {
+  const auto real = [](const nlohmann::json& v) { return v.is_null() ? std::nan("") : v.get<double>(); };  // JSON writes NaN as null
+  EpochMetrics m;
+  m.epoch = j.at("epoch").get<int>();
+  m.train_loss = real(j.at("train_loss"));
+  m.train_acc = real(j.at("train_acc"));
+  m.val_loss = optional_from(j.at("val_loss"));
+  m.val_acc = optional_from(j.at("val_acc"));
+  m.test_loss = optional_from(j.at("test_loss"));
+  m.test_acc = optional_from(j.at("test_acc"));
+  m.seconds = real(j.at("seconds"));
+  m.grad_norm = real(j.at("grad_norm"));
+  return m;
+}
+
+nlohmann::json run_result_json(const RunResult& r) {
+  nlohmann::json j = {{"status", to_string(r.status)}, {"diverged_epoch", r.diverged_epoch}, {"error", r.error}};
+  j["epochs"] = nlohmann::json::array();
+  for (const auto& m : r.epochs) j["epochs"].push_back(epoch_json(m));
+  if (r.monitor) {
+    nlohmann::json snaps = nlohmann::json::array(), hists = nlohmann::json::array(), warns = nlohmann::json::array();
+    for (const auto& s : r.monitor->snapshots)
+      snaps.push_back({s.step, s.epoch, s.layer, s.weight_mean, s.weight_std, s.weight_norm, s.act_mean, s.act_std, s.dead,
+                       s.saturated, s.grad_std, s.grad_norm, s.update_ratio});
+    for (const auto& h : r.monitor->histograms) hists.push_back({h.layer, h.stage, h.lo, h.hi, h.counts});
+    for (const auto& w : r.monitor->warnings) warns.push_back({w.step, w.epoch, w.layer, w.kind, w.message});
+    j["monitor"] = {{"snapshots", snaps}, {"histograms", hists}, {"warnings", warns}};
+  }
+  return j;
+}
+
+RunResult run_result_from_json(const nlohmann::json& j) {
+  try {
+    RunResult r;
+    r.status = parse_run_status(j.at("status").get<std::string>());
+    r.diverged_epoch = j.at("diverged_epoch").get<int>();
+    r.error = j.at("error").get<std::string>();
+    for (const auto& e : j.at("epochs")) r.epochs.push_back(epoch_from_json(e));
+    if (j.contains("monitor")) {
+      MonitorRecord m;
+      // JSON numbers for NaN are null: read them back as NaN.
+      const auto real = [](const nlohmann::json& v) { return v.is_null() ? std::nan("") : v.get<double>(); };
+      for (const auto& s : j["monitor"].at("snapshots"))
+        m.snapshots.push_back({s[0].get<std::int64_t>(), s[1].get<int>(), s[2].get<std::string>(), real(s[3]), real(s[4]), real(s[5]),
+                               real(s[6]), real(s[7]), real(s[8]), real(s[9]), real(s[10]), real(s[11]), real(s[12])});
+      for (const auto& h : j["monitor"].at("histograms"))
+        m.histograms.push_back({h[0].get<std::string>(), h[1].get<std::string>(), real(h[2]), real(h[3]),
+                                h[4].get<std::vector<std::int64_t>>()});
+      for (const auto& w : j["monitor"].at("warnings"))
+        m.warnings.push_back({w[0].get<std::int64_t>(), w[1].get<int>(), w[2].get<std::string>(), w[3].get<std::string>(),
+                              w[4].get<std::string>()});
+      r.monitor = std::move(m);
+    }
+    return r;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("malformed run result from a worker: ") + e.what());
+  }
+}
+
+}  // namespace initlab::lab

@@ -1,0 +1,89 @@
+#include "experiments/run_spec.hpp"
+
+#include <cstdio>
+
+#include "initlab/error.hpp"
+#include "initlab/philox.hpp"
+#include "initlab/spec.hpp"
+#include "netinit/network_init.hpp"
+
+namespace initlab::lab {
+
+nlohmann::json experiment_config_json(const RunSpec& s, Task task) {
+  // The keys and their order are the experiment's identity: changing them changes every key.
+  return {{"model", s.model},
+          {"activation", s.model_options.activation},
+          {"batchnorm", s.model_options.batchnorm},
+          {"dropout", s.model_options.dropout},
+          {"data", s.data},
+          {"val", s.data_options.val_fraction},
+          {"normalize", s.data_options.normalize},
+          {"limit", s.data_options.limit},
+          {"optimizer", s.train.optimizer},
+          {"lr", s.train.lr},
+          {"momentum", s.train.momentum},
+          {"nesterov", s.train.nesterov},
+          {"weight_decay", s.train.weight_decay},
+          {"batch", s.train.batch},
+          {"epochs", s.train.epochs},
+          {"loss", s.train.loss},
+          {"device", s.train.device},
+          {"bias", s.bias},
+          {"overrides", s.overrides},
+          {"generator", std::string(to_string(s.generator))},
+          {"data_seed", s.data_options.seed},
+          {"task", task == Task::classification ? "classification" : "regression"}};
+}
+
+std::string experiment_key(const nlohmann::json& config) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(stream_of(config.dump())));
+  return buf;
+}
+
+nlohmann::json run_spec_json(const RunSpec& s, Task task) {
+  nlohmann::json j = experiment_config_json(s, task);
+  j["init"] = s.init;
+  j["init_canonical"] = parse_network_init(s.init) ? s.init : format_spec(parse_spec(s.init));
+  j["seed"] = s.seed;
+  j["monitor_every"] = s.monitor_every;
+  j["fused"] = s.train.fused;
+  return j;
+}
+
+RunSpec run_spec_from_json(const nlohmann::json& j) {
+  try {
+    RunSpec s;
+    s.model = j.at("model").get<std::string>();
+    s.model_options.activation = j.at("activation").get<std::string>();
+    s.model_options.batchnorm = j.at("batchnorm").get<bool>();
+    s.model_options.dropout = j.at("dropout").get<double>();
+    s.data = j.at("data").get<std::string>();
+    s.data_options.val_fraction = j.at("val").get<double>();
+    s.data_options.normalize = j.at("normalize").get<std::string>();
+    s.data_options.limit = j.at("limit").get<std::int64_t>();
+    s.data_options.seed = j.at("data_seed").get<std::uint64_t>();
+    s.train.optimizer = j.at("optimizer").get<std::string>();
+    s.train.lr = j.at("lr").get<double>();
+    s.train.momentum = j.at("momentum").get<double>();
+    s.train.nesterov = j.at("nesterov").get<bool>();
+    s.train.weight_decay = j.at("weight_decay").get<double>();
+    s.train.batch = j.at("batch").get<std::int64_t>();
+    s.train.epochs = j.at("epochs").get<int>();
+    s.train.loss = j.at("loss").get<std::string>();
+    s.train.device = j.at("device").get<std::string>();
+    s.train.fused = j.value("fused", true);
+    s.bias = j.at("bias").get<std::string>();
+    s.overrides = j.at("overrides").get<std::vector<std::string>>();
+    s.generator = parse_generator_kind(j.at("generator").get<std::string>());
+    s.init = j.at("init").get<std::string>();
+    s.seed = j.at("seed").get<std::uint64_t>();
+    s.train.seed = s.seed;
+    s.monitor_every = j.value("monitor_every", 0);
+    return s;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("malformed run spec: ") + e.what());
+  }
+}
+
+}  // namespace initlab::lab

@@ -1,0 +1,42 @@
+// One run: a model, its data, one init, one seed, one set of hyperparameters. A run spec is
+// self-contained: a worker given only this (in this process, another process, or another
+// machine) trains the run and gets the same numbers.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "data/dataset.hpp"
+#include "initlab/generator.hpp"
+#include "models/models.hpp"
+#include "train/trainer.hpp"
+
+namespace initlab::lab {
+
+struct RunSpec {
+  std::string model;
+  ModelOptions model_options;
+  std::string data;
+  DataOptions data_options;  // data_options.seed: the split (and synthetic data); shared by the experiment's runs
+  TrainConfig train;         // train.seed == seed
+  std::string init;          // weight init spec, or a network scheme (lsuv, fixup, ...)
+  std::string bias;          // empty: the init's own bias rule
+  std::vector<std::string> overrides;
+  GeneratorKind generator = GeneratorKind::philox;
+  std::uint64_t seed = 0;
+  int monitor_every = 0;     // > 0: the training monitor every K steps
+};
+
+// The configuration that identifies an experiment (everything but init, seed and monitor), in
+// the JSON form stored in experiments.config; its digest is the experiment's key. `task` comes
+// from the loaded data.
+nlohmann::json experiment_config_json(const RunSpec& spec, Task task);
+std::string experiment_key(const nlohmann::json& config);  // a digest of config.dump()
+
+// The run as stored in runs.spec and sent to workers: experiment_config_json + init, canonical
+// init, seed, monitor; run_spec_from_json reads it back (throws Error on a malformed spec).
+nlohmann::json run_spec_json(const RunSpec& spec, Task task);
+RunSpec run_spec_from_json(const nlohmann::json& j);
+
+}  // namespace initlab::lab
