@@ -107,20 +107,6 @@ void apply_preset_keeping_flags(CLI::App* cmd, ExperimentOptions& o) {
   if (o.inits.empty()) c.inits = p.inits;
 }
 
-}  // namespace
-
-lab::ScheduleOptions schedule_options(int jobs, int runs) {
-  lab::ScheduleOptions s;
-  if (jobs <= 0) jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  s.jobs = std::max(1, std::min(jobs, runs));
-  char self[4096] = {};
-  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  s.worker_command = {n > 0 ? std::string(self, static_cast<std::size_t>(n)) : std::string("/proc/self/exe"), "worker"};
-  return s;
-}
-
-namespace {
-
 void add_worker_command(CLI::App& app) {
   struct WorkerOptions {
     int in_fd = 0, out_fd = 1;
