@@ -12,6 +12,6 @@ set -x
 ./build/initlab sample he_normal --shape 256x784 --seed 0
 ./build/initlab sample keras_glorot_normal --shape 3x3x64x128 --layout keras --seed 0 --out build/demo_kernel.npy
 ./build/initlab sample kaiming_uniform:a=sqrt\(5\) --shape 128x784 --generator torch --seed 0 --bins 8
-./build/initlab propagate --model mlp:100x10 --activation relu --init 'normal:std=logspace(1e-4,10,30)' --batch 500 --db build/initlab-results.db
+./build/initlab propagate --model mlp:100-100x10-100 --activation relu --init 'normal:std=logspace(1e-4,10,30)' --batch 500 --db build/initlab-results.db
 ./build/initlab compare --preset seed-mlp --data fashion-mnist --seeds 2 --monitor --db build/initlab-results.db
 ./build/initlab report build/initlab-results.db -o build/report.html

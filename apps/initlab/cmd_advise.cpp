@@ -2,10 +2,13 @@
 // propagate check against the runner-up (and, with --quick-compare, a short multi-seed run).
 #include <fmt/core.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <memory>
 
 #include "advise/advise.hpp"
 #include "commands.hpp"
+#include "option_checks.hpp"
 #include "output_paths.hpp"
 #include "experiments/experiment.hpp"
 #include "experiments/propagate.hpp"
@@ -25,13 +28,21 @@ struct AdviseOptions {
   double lr = 0.01;
   std::string db = "initlab-results.db";
   int threads = 0;
+  double max_memory_gb = 0;
 };
+
+constexpr std::int64_t kCheckBatch = 256;  // samples the propagate check pushes through
 
 void run_advise(const AdviseOptions& o) {
   lab::configure_runtime(o.threads);
   lab::DataOptions data_options;
   data_options.limit = o.limit;
   const lab::DataSplits data = lab::load_data(o.data, data_options);
+  // The model's size (and the check's activations) before anything is built.
+  const std::int64_t outputs = data.task == lab::Task::regression ? data.num_outputs : data.num_classes;
+  const std::string shown = o.model.size() <= 40 ? o.model : o.model.substr(0, 40) + "...";
+  lab::check_footprint("--model '" + shown + "'", lab::lab_model_footprint(o.model, data.sample_shape, kCheckBatch, outputs, data.vocabulary, 0),
+                       kCheckBatch, o.max_memory_gb * 1e9);
   auto net = lab::build_model(o.model, data, o.model_options);
   const lab::Architecture a = lab::describe(net, o.model_options);
   const lab::Advice v = lab::advise(a);
@@ -47,14 +58,16 @@ void run_advise(const AdviseOptions& o) {
     p.model = o.model;
     p.activation = o.model_options.activation;
     p.inits = {v.init, v.runner_up};
-    p.batch = 256;
+    p.batch = kCheckBatch;
+    p.max_memory_bytes = o.max_memory_gb * 1e9;
     p.input = "data:" + o.data;
     p.seeds = 3;
     const auto results = lab::propagate(p);
     fmt::print("\ncheck: signal propagation at init ({} samples of {}, 3 seeds)\n{:<44} {:>12} {:>12} {:>10}\n", p.batch, o.data, "init",
                "fwd ratio", "bwd ratio", "verdict");
     for (const auto& r : results) fmt::print("{:<44} {:>12.4g} {:>12.4g} {:>10}\n", r.init, r.forward_ratio, r.backward_ratio, r.verdict);
-    fmt::print("fwd ratio = activation std last/first layer, bwd ratio = gradient std first/last; vanishing below {:g}, exploding above {:g}\n",
+    fmt::print("fwd ratio = activation std last/first layer, bwd ratio = gradient std first/last; vanishing below {:g}, exploding above {:g} "
+               "or on an overflow to inf; nan: a NaN appeared\n",
                lab::kVanishingRatio, lab::kExplodingRatio);
     if (results[0].verdict != "stable")
       fmt::print("note: the recommendation is not 'stable' by this check on this model; try --quick-compare before trusting it\n");
@@ -81,7 +94,10 @@ void run_advise(const AdviseOptions& o) {
 void add_advise_command(CLI::App& app) {
   auto o = std::make_shared<AdviseOptions>();
   CLI::App* cmd = app.add_subcommand("advise", "Recommend an init for an architecture and check it against the runner-up");
-  cmd->add_option("--model", o->model, "Model spec, as for train (mlp:784-100x30-10, resmlp:..., cnn, rescnn:CxK, rnn:...)")->required();
+  cmd->add_option("--model", o->model,
+                  "Model spec, exactly as for train (docs/models.md): mlp:784-100x30-10 (784 inputs, 30 hidden layers of 100, 10 "
+                  "outputs: 31 weighted layers), resmlp:..., cnn, rescnn:CxK, rnn:...")
+      ->required();
   cmd->add_option("--activation", o->model_options.activation, "relu | leaky_relu | elu | selu | gelu | silu | tanh | sigmoid | linear");
   cmd->add_flag("--batchnorm", o->model_options.batchnorm, "BatchNorm after every hidden layer");
   cmd->add_option("--data", o->data, "Data the check and the comparison use");
@@ -91,7 +107,10 @@ void add_advise_command(CLI::App& app) {
   cmd->add_option("--epochs", o->epochs, "Epochs for --quick-compare")->check(CLI::Range(1, 1000));
   cmd->add_option("--lr", o->lr, "SGD learning rate for --quick-compare");
   cmd->add_option("--db", o->db, "Results database for --quick-compare")->check(non_empty_path());
-  cmd->add_option("--threads", o->threads, "Intra-op threads (0: all cores)");
+  cmd->add_option("--threads", o->threads, "Intra-op threads (0: all cores)")->check(CLI::Range(0, 1024));
+  cmd->add_option("--max-memory", o->max_memory_gb,
+                  "Refuse a model whose check needs more than this many GB (default: half of this machine's memory)")
+      ->check(gigabytes());
   cmd->footer("Examples:\n  initlab advise --model mlp:784-100x30-10 --activation relu\n"
               "  initlab advise --model resmlp:784-256x4-10 --quick-compare --seeds 3");
   cmd->callback([o] { run_advise(*o); });

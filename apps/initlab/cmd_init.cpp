@@ -7,11 +7,13 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "option_checks.hpp"
 #include "output_paths.hpp"
 #include "initlab/atomic_file.hpp"
 #include "initlab/error.hpp"
 #include "data/dataset.hpp"
 #include "initlab/shape.hpp"
+#include "initlab/spec.hpp"
 #include "initlab/torch/apply.hpp"
 #include "netinit/network_init.hpp"
 
@@ -90,8 +92,11 @@ void add_init_command(CLI::App& app) {
   cmd->add_option("model", o->model, "TorchScript file (torch.jit.script(model).save('model.pt'))")->required();
   cmd->add_option("--init", o->init, "Weight initializer spec, or lsuv / datadep (with --data)")->required();
   cmd->add_option("--bias", o->bias, "Bias initializer spec (default: the init's own rule, else zeros)");
-  cmd->add_option("--override", o->overrides, "PATTERN=SPEC for matching parameters (repeatable)");
-  cmd->add_option("--seed", o->seed, "Seed");
+  cmd->add_option("--override", o->overrides,
+                  "PATTERN=SPEC: parameters whose qualified name matches the glob PATTERN ('*' any run, '?' one character) get SPEC "
+                  "(repeatable; the first matching --override wins; a PATTERN that matches no parameter, or only ones an earlier "
+                  "--override took, is an error)");
+  cmd->add_option("--seed", o->seed, "Seed, 0 to 2^64 - 1")->transform(seed_value());
   cmd->add_option("--generator", o->generator, "philox | torch | torch-avx2")->check(CLI::IsMember({"philox", "torch", "torch-avx2"}));
   cmd->add_option("-o,--out", o->out, "Output TorchScript file (a new file: the input model is never overwritten)")->required()->check(non_empty_path());
   cmd->add_option("--data", o->data, "Data for lsuv / datadep (a batch of training samples)");

@@ -1,15 +1,22 @@
 // `initlab propagate`: signal propagation at initialization, measured layer by layer, with the
 // mean-field prediction beside it and a verdict per init.
 #include <fmt/core.h>
+#include <unistd.h>
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "option_checks.hpp"
 #include "output_paths.hpp"
 #include "experiments/propagate.hpp"
 #include "experiments/propagate_json.hpp"
 #include "experiments/system_info.hpp"
+#include "initlab/error.hpp"
+#include "initlab/spec.hpp"
 #include "report_option.hpp"
 #include "store/store.hpp"
 #include "train/runtime.hpp"
@@ -24,14 +31,24 @@ struct PropagateOptions {
   bool jacobian = false;
   std::string db, report;
   int jacobian_samples = 4;
+  double max_memory_gb = 0;
 };
 
 void run_propagate(PropagateOptions& o) {
   lab::configure_runtime(o.threads);
   o.config.jacobian_samples = o.jacobian ? o.jacobian_samples : 0;
+  o.config.max_memory_bytes = o.max_memory_gb * 1e9;
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+  if (terminal)
+    o.config.progress = [](const lab::PropagateProgress& p) {
+      fmt::print(stderr, "\r\033[Kpropagate: run {}/{} ({:.40}, seed {}; about {} each)", p.run + 1, p.runs, p.init, p.seed_index,
+                 lab::bytes_text(p.bytes_per_run));
+      std::fflush(stderr);
+    };
   if (!o.report.empty() && o.db.empty()) o.db = "initlab-results.db";
   if (!o.report.empty()) refuse_overwriting_input("--report", o.report, {{"results database", o.db}});
   const auto results = lab::propagate(o.config);
+  if (terminal) fmt::print(stderr, "\r\033[K");
   if (!o.db.empty()) {
     lab::ResultStore store(o.db);
     lab::PropagationRecord record;
@@ -71,7 +88,13 @@ void run_propagate(PropagateOptions& o) {
     fmt::print("{:<34} {:>12.4g} {:>10.2g} {:>12.4g} {:>12.4g} {:>10}\n", r.init, r.seeds[0].back().act_std, r.final_act_std_spread,
                r.forward_ratio, r.backward_ratio, r.verdict);
   fmt::print("fwd ratio = act std last/first layer, bwd ratio = grad std first/last layer; "
-             "vanishing below {:g}, exploding above {:g}\n", lab::kVanishingRatio, lab::kExplodingRatio);
+             "vanishing below {:g}, exploding above {:g} or on an overflow to inf; nan: a NaN appeared\n", lab::kVanishingRatio,
+             lab::kExplodingRatio);
+  for (const auto& r : results)
+    if (r.nonfinite)
+      fmt::print("note: {}: the {} pass {} at layer {} ({}), seed {}\n", r.init, r.nonfinite->pass,
+                 r.nonfinite->value == "inf" ? "overflows to inf" : "gives NaN", r.nonfinite->layer, r.nonfinite->name,
+                 o.config.seed + static_cast<std::uint64_t>(r.nonfinite->seed_index));
   if (o.config.jacobian_samples == 0) return;
   fmt::print("\ninput-output Jacobian at init ({} inputs): singular values s\n{:<34} {:>12} {:>12} {:>12} {:>12} {:>12}\n",
              o.config.jacobian_samples, "init", "mean s^2", "max s", "min s", "max/min", "sd(s^2)/mean");
@@ -87,25 +110,32 @@ void add_propagate_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("propagate", "Signal propagation at init: per-layer statistics next to mean-field theory");
   auto& c = o->config;
   cmd->add_option("--model", c.model,
-                  "mlp:WxL (input W, L layers of W) or mlp:IN-W-...-W (mean-field theory beside), cnn, rescnn:CxK, "
-                  "resmlp:IN-WxK-OUT, file:M.pt (TorchScript)");
+                  "As for train (docs/models.md): mlp:IN-W-...-OUT, widths listed, NxK = K widths of N, the last layer the "
+                  "output without activation (mean-field theory beside); resmlp:IN-WxK-OUT, cnn, rescnn:CxK; file:M.pt (TorchScript)")
+      ->capture_default_str();
   cmd->add_option("--activation", c.activation, "relu | leaky_relu | elu | selu | gelu | silu | tanh | sigmoid | linear");
   cmd->add_option("--init", c.inits, "Init spec, optionally with one sweep: 'normal:std=logspace(1e-4,10,50)' (repeatable)")->required();
   cmd->add_option("--bias-std", c.bias_std, "Biases ~ N(0, S^2) (default 0: zeros)");
   cmd->add_option("--batch", c.batch, "Inputs pushed through");
   cmd->add_option("--input", c.input, "gaussian | gaussian:SHAPE (e.g. gaussian:1x28x28) | data:SPEC (e.g. data:fashion-mnist)");
-  cmd->add_option("--seeds", c.seeds, "Seeds per init (the spread is over them)");
-  cmd->add_option("--seed", c.seed, "First seed");
+  cmd->add_option("--seeds", c.seeds, "Seeds per init (the spread is over them)")->check(CLI::Range(1, lab::kMaxSeeds));
+  cmd->add_option("--seed", c.seed, "First seed (0 to 2^64 - 1)")->transform(seed_value());
   cmd->add_flag("--jacobian", o->jacobian, "Singular values of the input-output Jacobian at init (widths up to ~1024)");
   cmd->add_option("--jacobian-samples", o->jacobian_samples, "Inputs the Jacobian is taken at")->check(CLI::Range(1, 1000));
-  cmd->add_option("--threads", o->threads, "Intra-op threads (0: all cores)");
+  cmd->add_option("--threads", o->threads, "Intra-op threads (0: all cores)")->check(CLI::Range(0, 1024));
+  cmd->add_option("--max-memory", o->max_memory_gb,
+                  "Refuse a study whose one run needs more than this many GB (estimated before anything is allocated; "
+                  "default: half of this machine's memory)")
+      ->check(gigabytes());
   cmd->add_flag("--json", o->json, "Machine-readable output");
   cmd->add_option("--db", o->db, "Store the study in this results database")->check(non_empty_path());
   cmd->add_option("--report", o->report, "Write an HTML report of the study (stored in --db, default initlab-results.db)")->check(non_empty_path());
-  cmd->footer("Examples:\n  initlab propagate --model mlp:100x10 --activation relu --init 'normal:std=logspace(1e-4,10,50)'\n"
-              "  initlab propagate --model mlp:1000x10 --activation tanh --init xavier_normal --bias-std 0.05\n"
+  cmd->footer("Examples:\n  initlab propagate --model mlp:100-100x10-100 --activation relu --init 'normal:std=logspace(1e-4,10,50)'\n"
+              "  initlab propagate --model mlp:1000-1000x10 --activation tanh --init xavier_normal --bias-std 0.05\n"
               "  initlab propagate --model rescnn:16x8 --input data:fashion-mnist --init he_normal --init torch_default\n"
-              "  initlab propagate --model file:net.pt --input gaussian:3x32x32 --init orthogonal --init he_normal");
+              "  initlab propagate --model file:net.pt --input gaussian:3x32x32 --init orthogonal --init he_normal\n"
+              "mlp:100-100x10-100 is 100 inputs, ten ReLU layers of 100 (fc1..fc10) and a linear output layer fc11;\n"
+              "mlp:100-100x10 is ten layers of 100, the tenth linear. Verdicts: vanishing | stable | exploding | nan.");
   cmd->callback([o] { run_propagate(*o); });
 }
 

@@ -25,7 +25,7 @@ namespace {
 
 struct ReportOptions {
   std::string db;
-  std::int64_t experiment = 0, propagation = 0;
+  std::int64_t experiment = 0, propagation = 0, sweep = 0;
   std::string out;
 };
 
@@ -37,14 +37,18 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("db", o->db, "Results database (from train / compare / propagate --db)")->required()->check(non_empty_path());
   cmd->add_option("--experiment", o->experiment, "Only this experiment")->check(CLI::PositiveNumber);
   cmd->add_option("--propagation", o->propagation, "Only this propagation study")->check(CLI::PositiveNumber);
+  cmd->add_option("--sweep", o->sweep, "Only this sweep and its grid points' experiments")->check(CLI::PositiveNumber);
   cmd->add_option("-o,--out", o->out, "The HTML file to write (atomically)")->required()->check(non_empty_path());
-  cmd->footer("Examples:\n  initlab report initlab-results.db -o report.html\n  initlab report results.db --experiment 2 -o exp2.html");
+  cmd->footer("Examples:\n  initlab report initlab-results.db -o report.html\n  initlab report results.db --experiment 2 -o exp2.html\n"
+              "  initlab report results.db --sweep 1 -o sweep1.html");
   cmd->callback([o] {
-    if (o->experiment && o->propagation) throw Error("--experiment and --propagation select different things; give one");
+    if ((o->experiment > 0) + (o->propagation > 0) + (o->sweep > 0) > 1)
+      throw Error("--experiment, --propagation and --sweep select different things; give one");
     refuse_overwriting_input("-o", o->out, {{"results database", o->db}});
     lab::ReportSelection selection;
     if (o->experiment) selection.experiment = o->experiment;
     if (o->propagation) selection.propagation = o->propagation;
+    if (o->sweep) selection.sweep = o->sweep;
     write_report_file(o->db, selection, o->out);
   });
 }

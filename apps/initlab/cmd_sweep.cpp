@@ -16,6 +16,7 @@
 #include "output_paths.hpp"
 #include "print_events.hpp"
 #include "print_summary.hpp"
+#include "report_option.hpp"
 #include "train/runtime.hpp"
 
 namespace initlab::cli {
@@ -33,6 +34,7 @@ struct SweepOptions {
   bool dry_run = false;
   bool json = false;
   bool quiet = false;
+  std::string report;
 };
 
 std::string duration_text(double seconds) {
@@ -74,6 +76,7 @@ void print_sweep(const lab::SweepSummary& s) {
 }
 
 void run_sweep(const SweepOptions& o) {
+  if (!o.report.empty()) refuse_overwriting_input("--report", o.report, {{"results database", o.db}, {"sweep file", o.file}});
   const lab::SweepFile file = lab::parse_sweep_file(o.file);
   lab::configure_runtime(o.threads);
   lab::DataCache data;
@@ -118,6 +121,11 @@ void run_sweep(const SweepOptions& o) {
   const lab::SweepSummary summary = lab::summarize_sweep(recorder.store(), sweep_id);
   if (o.json) fmt::print("{}\n", lab::sweep_summary_json(summary).dump(2));
   else print_sweep(summary);
+  if (!o.report.empty()) {
+    lab::ReportSelection selection;
+    selection.sweep = sweep_id;
+    write_report_file(o.db, selection, o.report);
+  }
   if (report.interrupted) {
     fmt::print(stderr, "initlab: interrupted; finished runs are in {}; run the same command again to finish the sweep\n", o.db);
     lab_exit_code() = 130;
@@ -140,6 +148,7 @@ void add_sweep_command(CLI::App& app) {
   cmd->add_flag("--dry-run", o->dry_run, "List the runs and the estimated time; train nothing, write nothing");
   cmd->add_flag("--json", o->json, "Print the summary (or with --dry-run the runs) as JSON");
   cmd->add_flag("--quiet", o->quiet, "No per-run and per-epoch lines");
+  cmd->add_option("--report", o->report, "Write an HTML report of this sweep at the end (from --db)")->check(non_empty_path());
   cmd->footer("Examples:\n  initlab sweep examples/lr-by-init.toml --dry-run\n  initlab sweep examples/lr-by-init.toml --jobs 2 --db sweep.db");
   cmd->callback([o] { run_sweep(*o); });
 }

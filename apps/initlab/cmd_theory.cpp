@@ -2,10 +2,12 @@
 #include <fmt/core.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "initlab/error.hpp"
 #include "initlab/mean_field.hpp"
 
 namespace initlab::cli {
@@ -24,6 +26,32 @@ struct TheoryOptions {
   bool json = false;
 };
 
+// A finite number, > min (strict) or >= min; the error names the flag (CLI11 prefixes it) and the range.
+CLI::Validator finite_number(double min, bool strict) {
+  const std::string range = std::string(strict ? "> " : ">= ") + fmt::format("{:g}", min);
+  return CLI::Validator(
+      [min, strict, range](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        const bool number = !text.empty() && *end == '\0' && std::isfinite(v);
+        if (number && (strict ? v > min : v >= min)) return "";
+        return "'" + text.substr(0, 40) + (text.size() > 40 ? "..." : "") + "' is invalid; expected a finite number " + range;
+      },
+      "NUMBER " + range);
+}
+
+// Any finite number (a slope or alpha may be negative).
+CLI::Validator any_finite_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (!text.empty() && *end == '\0' && std::isfinite(v)) return "";
+        return "'" + text.substr(0, 40) + (text.size() > 40 ? "..." : "") + "' is invalid; expected a finite number";
+      },
+      "NUMBER");
+}
+
 std::string opt(const std::optional<double>& v) { return v ? fmt::format("{:.6g}", *v) : "undefined"; }
 nlohmann::json opt_json(const std::optional<double>& v) {
   if (!v) return nullptr;
@@ -32,6 +60,8 @@ nlohmann::json opt_json(const std::optional<double>& v) {
 
 void run_theory(const TheoryOptions& o) {
   const Nonlinearity nl = parse_nonlinearity(o.activation);
+  if (o.param && nl != Nonlinearity::leaky_relu && nl != Nonlinearity::elu)
+    throw Error("--param is the leaky_relu slope or the elu alpha; --activation " + o.activation + " takes none");
   const double param = o.param.value_or(default_param(nl));
   if (o.critical_line) {
     nlohmann::json rows = nlohmann::json::array();
@@ -76,13 +106,13 @@ void add_theory_command(CLI::App& app) {
   auto o = std::make_shared<TheoryOptions>();
   CLI::App* cmd = app.add_subcommand("theory", "Mean-field theory at initialization: q*, chi_1, c*, depth scales, phase");
   cmd->add_option("--activation", o->activation, "Any nonlinearity initlab knows (tanh, relu, selu, gelu, ...)");
-  cmd->add_option("--param", o->param, "leaky_relu slope or elu alpha");
-  cmd->add_option("--sigma-w", o->sigma_w, "Weight scale: W ~ N(0, sigma_w^2 / fan_in)");
-  cmd->add_option("--sigma-b", o->sigma_b, "Bias scale: b ~ N(0, sigma_b^2)");
+  cmd->add_option("--param", o->param, "leaky_relu slope or elu alpha (a finite number; only for those two)")->check(any_finite_number());
+  cmd->add_option("--sigma-w", o->sigma_w, "Weight scale: W ~ N(0, sigma_w^2 / fan_in)")->check(finite_number(0, true));
+  cmd->add_option("--sigma-b", o->sigma_b, "Bias scale: b ~ N(0, sigma_b^2)")->check(finite_number(0, false));
   cmd->add_option("--depth", o->depth, "Also print q_l for l = 0..depth")->check(CLI::Range(0, 100000));
-  cmd->add_option("--q0", o->q0, "Input variance q_0 for --depth")->check(CLI::PositiveNumber);
+  cmd->add_option("--q0", o->q0, "Input variance q_0 for --depth")->check(finite_number(0, true));
   cmd->add_flag("--critical-line", o->critical_line, "Print sigma_w on the order-to-chaos line for sigma_b in [0, --sigma-b-max]");
-  cmd->add_option("--sigma-b-max", o->sigma_b_max, "Largest sigma_b for --critical-line");
+  cmd->add_option("--sigma-b-max", o->sigma_b_max, "Largest sigma_b for --critical-line")->check(finite_number(0, false));
   cmd->add_option("--points", o->points, "Points on the critical line")->check(CLI::Range(1, 1000));
   cmd->add_flag("--json", o->json, "Machine-readable output");
   cmd->footer("Examples:\n  initlab theory --activation tanh --sigma-w 1.5 --sigma-b 0.05\n"

@@ -1,6 +1,7 @@
 // `initlab train` (one init, one or more seeds) and `initlab compare` (every init x seed):
 // train on real data, store every epoch in SQLite, print a fair, ranked comparison.
 #include <fmt/core.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -9,9 +10,11 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "option_checks.hpp"
 #include "output_paths.hpp"
 #include "experiments/experiment.hpp"
 #include "experiments/init_list.hpp"
+#include "experiments/mpi.hpp"
 #include "experiments/presets.hpp"
 #include "jobs_option.hpp"
 #include "print_events.hpp"
@@ -63,7 +66,10 @@ void add_common(CLI::App* cmd, ExperimentOptions& o) {
   cmd->add_flag("--batchnorm", c.model_options.batchnorm, "BatchNorm after every hidden layer");
   cmd->add_option("--dropout", c.model_options.dropout, "Dropout after every hidden layer");
   cmd->add_option("--bias", c.bias, "Bias spec (default: the init's own rule, e.g. torch_default's U(+-1/sqrt(fan_in)), else zeros)");
-  cmd->add_option("--override", c.overrides, "PATTERN=SPEC for matching parameters, e.g. 'fc2.*=zeros' (repeatable)");
+  cmd->add_option("--override", c.overrides,
+                  "PATTERN=SPEC: parameters whose qualified name matches the glob PATTERN ('*' any run, '?' one character) get SPEC, "
+                  "e.g. 'fc2.*=zeros' (repeatable; the first matching --override wins; a PATTERN that matches no parameter, or only "
+                  "ones an earlier --override took, is an error)");
   cmd->add_option("--generator", o.generator, "philox | torch | torch-avx2")->check(CLI::IsMember({"philox", "torch", "torch-avx2"}));
   cmd->add_option("--optimizer", c.train.optimizer, "sgd | adam");
   cmd->add_option("--lr", c.train.lr, "Learning rate");
@@ -75,9 +81,10 @@ void add_common(CLI::App* cmd, ExperimentOptions& o) {
   cmd->add_option("--loss", c.train.loss, "auto | ce | mse | bce");
   cmd->add_option("--val", c.data_options.val_fraction, "Validation fraction of the training set");
   cmd->add_option("--normalize", c.data_options.normalize, "standard | unit | none");
-  cmd->add_option("--limit", c.data_options.limit, "Use only the first N training samples (quick runs)");
-  cmd->add_option("--seed", c.first_seed, "First seed; runs use seed, seed+1, ...");
-  cmd->add_option("--seeds", c.seeds, "Seeds per init");
+  cmd->add_option("--limit", c.data_options.limit, "Use only the first N training samples (quick runs; 0: all)")->check(CLI::Validator(
+      [](std::string& text) { return text.starts_with('-') ? "'" + text + "' is negative; expected a number of training samples >= 0 (0: all)" : std::string(); }, "N"));
+  cmd->add_option("--seed", c.first_seed, "First seed (0 to 2^64 - 1); runs use seed, seed+1, ...")->transform(seed_value());
+  cmd->add_option("--seeds", c.seeds, "Seeds per init (1 to 100000)")->check(CLI::Range(1, 100000));
   cmd->add_option("--device", c.train.device, "cpu | cuda");
   cmd->add_option("--threads", o.threads, "Intra-op threads of a run trained in this process (0: all cores; with --jobs > 1 every run has one)")
       ->check(CLI::Range(0, 1024));
@@ -117,11 +124,30 @@ void add_worker_command(CLI::App& app) {
   cmd->add_option("--in-fd", o->in_fd, "Run specs come in on this file descriptor")->required();
   cmd->add_option("--out-fd", o->out_fd, "Results go out on this file descriptor")->required();
   cmd->callback([o] {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a scheduler killed with -9 takes its workers along
+    std::signal(SIGPIPE, SIG_IGN);
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
-    lab_exit_code() = lab::worker_main(o->in_fd, o->out_fd, &g_stop);
+    const auto channel = lab::pipe_channel(o->in_fd, o->out_fd);
+    lab_exit_code() = lab::worker_main(*channel, &g_stop);
   });
 }
+
+}  // namespace
+
+int start_lab_session(int* argc, char*** argv) {
+  lab::mpi::initialize(argc, argv);
+  if (!lab::mpi::active() || lab::mpi::rank() == 0) return -1;
+  std::signal(SIGINT, on_interrupt);
+  const auto channel = lab::mpi::channel_to_scheduler();
+  const int code = lab::worker_main(*channel, &g_stop);
+  lab::mpi::finalize();
+  return code;
+}
+
+void end_lab_session() { lab::mpi::finalize(); }
+
+namespace {
 
 void run(CLI::App* cmd, ExperimentOptions& o, const std::string& kind) {
   auto& c = o.config;

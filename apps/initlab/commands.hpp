@@ -17,4 +17,10 @@ std::string& command_line();
 // Exit code the lab commands ask main() to return (1: a run failed, 130: interrupted).
 int& lab_exit_code();
 
+// Under mpirun: initializes MPI; on ranks 1..R-1 trains what rank 0 hands out and returns the exit
+// code (the command line is rank 0's business); -1 on rank 0 or without mpirun.
+int start_lab_session(int* argc, char*** argv);
+// Rank 0: tells the worker ranks to quit and finalizes MPI (every way out of main).
+void end_lab_session();
+
 }  // namespace initlab::cli

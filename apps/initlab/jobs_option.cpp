@@ -1,5 +1,7 @@
 #include "jobs_option.hpp"
 
+#include "experiments/mpi.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +11,11 @@ namespace initlab::cli {
 
 lab::ScheduleOptions schedule_options(int jobs, int runs) {
   lab::ScheduleOptions s;
+  if (lab::mpi::active()) {  // under mpirun: the other ranks are the workers, --jobs does not apply
+    s.pool = lab::mpi::worker_ranks();
+    s.jobs = lab::mpi::size() - 1;
+    return s;
+  }
   if (jobs <= 0) jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   s.jobs = std::max(1, std::min(jobs, runs));
   char self[4096] = {};

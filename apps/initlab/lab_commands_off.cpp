@@ -7,4 +7,6 @@ int& lab_exit_code() {
   static int code = 0;
   return code;
 }
+int start_lab_session(int*, char***) { return -1; }
+void end_lab_session() {}
 }  // namespace initlab::cli

@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <exception>
 
 #include "commands.hpp"
@@ -42,6 +43,18 @@ std::string shell_quoted(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   initlab::install_temp_file_cleanup();  // an interrupted write leaves no temporary file behind
+  // Past a file-size limit (ulimit -f) a write fails with EFBIG and is reported, instead of the
+  // process being killed mid-write by SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
+  try {
+    if (const int worker_exit = initlab::cli::start_lab_session(&argc, &argv); worker_exit >= 0) return worker_exit;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "initlab: error: {}\n", e.what());
+    return 2;
+  }
+  struct EndSession {
+    ~EndSession() { initlab::cli::end_lab_session(); }
+  } end_session;
   initlab::cli::command_line() = shell_quoted(argc, argv);
   CLI::App app{"initlab: a laboratory for neural-network weight initialization"};
   app.require_subcommand(1);

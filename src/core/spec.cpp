@@ -138,4 +138,14 @@ std::string format_spec(const Initializer& init) {
   return std::visit(Formatter{}, init);
 }
 
+std::uint64_t parse_seed(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);  // digits only, base 10
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) {
+    const std::string shown = text.size() > 40 ? std::string(text.substr(0, 40)) + "..." : std::string(text);
+    throw Error("'" + shown + "' is not a seed; expected an integer from 0 to 18446744073709551615 (2^64 - 1)");
+  }
+  return value;
+}
+
 }  // namespace initlab

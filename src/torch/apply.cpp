@@ -3,6 +3,7 @@
 #include <torch/script.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <span>
 
@@ -156,7 +157,42 @@ struct Applier {
   }
 };
 
+// Every override must set at least one parameter: one whose pattern matches nothing (a typo, a
+// name from another model) or only names an earlier override took (the first match wins) would
+// otherwise be ignored in silence. Checked before anything is filled.
+void check_overrides(const std::vector<ModuleView>& views, const InitPlan& plan) {
+  if (plan.overrides.empty()) return;
+  std::vector<std::string> names;
+  std::vector<bool> used(plan.overrides.size(), false);
+  for (const ModuleView& v : views)
+    for (const auto& [local, t] : v.params) {
+      names.push_back(join(v.prefix, local));
+      for (std::size_t k = 0; k < plan.overrides.size(); ++k)
+        if (glob_match(plan.overrides[k].pattern, names.back())) {
+          used[k] = true;
+          break;
+        }
+    }
+  for (std::size_t k = 0; k < plan.overrides.size(); ++k) {
+    if (used[k]) continue;
+    const InitRule& r = plan.overrides[k];
+    const bool shadowed = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return glob_match(r.pattern, n); });
+    std::string shown = r.pattern + "=" + r.spec;
+    if (shown.size() > 60) shown = shown.substr(0, 60) + "...";
+    std::string list;
+    constexpr std::size_t kShown = 6;
+    for (std::size_t i = 0; i < std::min(names.size(), kShown); ++i) list += (i ? ", " : "") + names[i];
+    if (names.size() > kShown) list += ", ... (" + std::to_string(names.size()) + " in all)";
+    if (names.empty()) list = "(none)";
+    throw Error("--override '" + shown + "' " +
+                (shadowed ? "matches only parameters that an earlier --override already sets (the first matching --override wins)"
+                          : "matches no parameter of the model") +
+                "; its parameters are: " + list);
+  }
+}
+
 std::vector<ParamInit> run(std::vector<ModuleView>& views, const InitPlan& plan) {
+  check_overrides(views, plan);
   Applier applier{plan, std::nullopt, {}};
   for (ModuleView& v : views) applier.module(v);
   return std::move(applier.report);

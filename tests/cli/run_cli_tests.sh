@@ -71,6 +71,7 @@ rejects err_dirac_groups sample dirac:groups=3 --shape 8x4x3x3 --out w.npy
 rejects err_sparsity sample sparse:sparsity=2 --shape 8x4
 rejects err_theory_activation theory --activation swish
 rejects err_theory_sigma theory --sigma-w -1
+rejects err_theory_param_nan theory --activation leaky_relu --param nan
 prefix="initlab: error: a command is required; expected one of: list, sample" rejects err_no_command
 
 # Files: .npy, .safetensors and .csv hold the same tensor, written atomically.

@@ -31,13 +31,13 @@ one_error report_over_db_symlink "is the results database" "$bin" report R.db -o
 one_error report_over_wal "R.db-wal" "$bin" report R.db -o R.db-wal && ok
 one_error compare_report_is_db "is the results database 'X.db'" "$bin" compare --model mlp:2-8-2 --data csv:data.csv,label=y --inits zeros --db X.db --report X.db \
   && [ ! -e X.db ] && ok || bad "compare --report X --db X left X.db"
-one_error propagate_report_is_db "is the results database" "$bin" propagate --model mlp:10x3 --init he_normal --db P.db --report P.db && [ ! -e P.db ] && ok
+one_error propagate_report_is_db "is the results database" "$bin" propagate --model mlp:10-10x3 --init he_normal --db P.db --report P.db && [ ! -e P.db ] && ok
 
 # 2. Empty paths are errors, not SQLite's vanishing temporary database or a silent no-op
 one_error empty_db "--db: an empty path" "$bin" train --model mlp:2-8-2 --data csv:data.csv,label=y --init he_normal --db '' && ok
 one_error empty_sample_out "--out: an empty path" "$bin" sample normal --shape 4x4 --out '' && ok
 one_error empty_report_out "an empty path" "$bin" report R.db -o '' && ok
-one_error empty_propagate_db "--db: an empty path" "$bin" propagate --model mlp:10x3 --init he_normal --db '' && ok
+one_error empty_propagate_db "--db: an empty path" "$bin" propagate --model mlp:10-10x3 --init he_normal --db '' && ok
 one_error empty_sweep_db "--db: an empty path" "$bin" sweep whatever.toml --db '' && ok
 
 # 3. Readers never write: a read-only database is read; an empty file stays empty
@@ -94,5 +94,21 @@ if [ "$seen" = 1 ]; then
   [ "$rc" = 130 ] && [ -z "$(ls -A | grep '\.tmp')" ] && [ ! -e big.npy ] && ok || { bad "SIGINT during a write: rc=$rc"; ls -A; }
 else
   echo "note: the temporary file of big.npy was not seen in time; SIGINT case not exercised"
+fi
+
+# 6. A file-size limit while writing: one line, no partial output, a consistent database that keeps
+# every finished run
+if command -v prlimit > /dev/null; then
+  prlimit --fsize=100000 "$bin" sample normal --shape 300x300 --out limited.npy > /dev/null 2> fs.err; rc=$?
+  [ "$rc" = 2 ] && [ "$(wc -l < fs.err)" = 1 ] && grep -q "cannot write 'limited.npy': File too large" fs.err && [ ! -e limited.npy ] \
+    && [ -z "$(ls -A | grep '\.tmp')" ] && ok || { bad "sample over a file-size limit: rc=$rc"; cat fs.err; }
+  cp R.db FS.db
+  fs_runs=$($py -c "import sqlite3; print(sqlite3.connect('FS.db').execute(\"select count(*) from runs where status='done'\").fetchone()[0])")
+  size=$(stat -c %s FS.db)
+  prlimit --fsize=$((size + 8192)) "$bin" compare --model mlp:2-8-2 --data csv:data.csv,label=y --inits xavier_normal,kaiming_normal,orthogonal \
+    --seeds 30 --epochs 5 --db FS.db --quiet --jobs 1 --monitor-every 1 > /dev/null 2> fs2.err; rc=$?
+  after=$($py -c "import sqlite3; c = sqlite3.connect('FS.db'); print(c.execute('pragma integrity_check').fetchone()[0], c.execute(\"select count(*) from runs where status='done' and experiment_id = 1\").fetchone()[0])")
+  [ "$rc" != 0 ] && [ "$rc" != 139 ] && [ "$(grep -c 'initlab: ' fs2.err)" = 1 ] && [ "$after" = "ok $fs_runs" ] && ok \
+    || { bad "compare over a file-size limit: rc=$rc after='$after' (want 'ok $fs_runs')"; cat fs2.err; }
 fi
 finish

@@ -83,7 +83,7 @@ status=$(/usr/bin/python3 -c "import sqlite3; c=sqlite3.connect('int.db'); print
 if [ "$rc" = 130 ] && [ "$status" = "ok interrupted" ]; then ok; else bad "interrupt: rc=$rc status='$status'"; cat int.err; fi
 
 # The seed notebook's signal-propagation sweep: final-layer std of a 10-layer ReLU net vs the init std
-"$bin" propagate --model mlp:100x10 --activation relu --init 'normal:std=logspace(1e-4,10,50)' --batch 500 --json > prop.json 2> prop.err \
+"$bin" propagate --model mlp:100-100x10-100 --activation relu --init 'normal:std=logspace(1e-4,10,50)' --batch 500 --json > prop.json 2> prop.err \
   && /usr/bin/python3 -c "
 import json; r = json.load(open('prop.json'))['results']
 assert len(r) == 50
@@ -92,12 +92,12 @@ assert v['normal:std=0.0001'] == 'vanishing' and v['normal:std=10'] == 'explodin
 stable = [float(k.split('=')[1]) for k, x in v.items() if x == 'stable']
 assert stable and min(stable) <= 0.1414 <= max(stable), stable   # He's std sqrt(2/100) is in the stable band
 " && ok || { bad "propagate sweep"; cat prop.err; }
-"$bin" propagate --model mlp:64x8 --activation tanh --init orthogonal --init xavier_normal --batch 64 --jacobian --jacobian-samples 2 --json > jac.json 2> jac.err \
+"$bin" propagate --model mlp:64-64x8 --activation tanh --init orthogonal --init xavier_normal --batch 64 --jacobian --jacobian-samples 2 --json > jac.json 2> jac.err \
   && /usr/bin/python3 -c "
 import json; r = json.load(open('jac.json'))['results']
 assert all(0 < x['jacobian']['min'] <= x['jacobian']['max'] for x in r), r
 " && ok || { bad "propagate --jacobian"; cat jac.err; }
-"$bin" propagate --init he_normal --model mlp:10x3 --input data:csv:data.csv,label=y > /dev/null 2> perr.txt; [ $? = 2 ] && grep -q "has 2 features but --model 'mlp:10x3' takes 10" perr.txt && ok || { bad "propagate data width"; cat perr.txt; }
+"$bin" propagate --init he_normal --model mlp:10-10x3 --input data:csv:data.csv,label=y > /dev/null 2> perr.txt; [ $? = 2 ] && grep -q "has 2 features but --model 'mlp:10-10x3' takes 10" perr.txt && ok || { bad "propagate data width"; cat perr.txt; }
 
 # Errors: exit 2, a single 'initlab: error:' line, and no database left behind
 rejects() {

@@ -77,6 +77,18 @@ TEST(Spec, ShapeErrorsComeAtFillTime) {
             std::string::npos);
 }
 
+TEST(Spec, SeedsAreDecimalAndFitIn64Bits) {
+  EXPECT_EQ(initlab::parse_seed("0"), 0u);
+  EXPECT_EQ(initlab::parse_seed("42"), 42u);
+  EXPECT_EQ(initlab::parse_seed("010"), 10u);  // decimal, not octal as strtoull would read it
+  EXPECT_EQ(initlab::parse_seed("18446744073709551615"), 18446744073709551615u);
+  for (const char* bad : {"-1", "18446744073709551616", "99999999999999999999999", "", "1e3", "0x10", "+5", "5 ", "seed"})
+    EXPECT_EQ(error_of([&] { initlab::parse_seed(bad); }),
+              "'" + std::string(bad) + "' is not a seed; expected an integer from 0 to 18446744073709551615 (2^64 - 1)")
+        << bad;
+  EXPECT_LT(error_of([] { initlab::parse_seed(std::string(10000, '9')); }).size(), 150u);
+}
+
 TEST(Spec, BiasRules) {
   std::vector<float> b(1000);
   initlab::Generator g = initlab::Generator::philox(1);

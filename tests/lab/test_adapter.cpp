@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "../common/error_of.hpp"
 #include "initlab/initlab.hpp"
 #include "initlab/torch/apply.hpp"
 
@@ -86,6 +87,32 @@ TEST(Adapter, LstmWeightsPerGateBlock) {
   }
   EXPECT_EQ(report[0].gates, 4);
   EXPECT_EQ(net->named_parameters()["lstm.bias_ih_l0"].abs().max().item<float>(), 0.0f);
+}
+
+TEST(Adapter, AnOverrideThatSetsNothingIsAnError) {
+  torch::nn::Sequential net;
+  net->push_back("fc1", torch::nn::Linear(4, 3));
+  net->push_back("fc2", torch::nn::Linear(3, 2));
+  const auto before = net->named_parameters()["fc1.weight"].clone();
+  const auto apply = [&](std::vector<std::string> overrides) {
+    return initlab::testing::error_of(
+        [&] { apply_plan(*net, make_plan("he_normal", "", overrides, initlab::GeneratorKind::philox, 0)); });
+  };
+  EXPECT_EQ(apply({"fc3.*=zeros"}),
+            "--override 'fc3.*=zeros' matches no parameter of the model; its parameters are: fc1.weight, fc1.bias, fc2.weight, fc2.bias");
+  // The first matching override wins: a later one that only matches what an earlier one took is never used
+  EXPECT_NE(apply({"*.weight=zeros", "fc1.weight=ones"}).find("'fc1.weight=ones' matches only parameters that an earlier --override already sets"),
+            std::string::npos);
+  EXPECT_TRUE(torch::equal(before, net->named_parameters()["fc1.weight"]));  // checked before anything is filled
+  EXPECT_EQ(apply({"fc1.weight=ones", "*.weight=zeros"}), "<no error>");
+  EXPECT_EQ(net->named_parameters()["fc1.weight"].min().item<float>(), 1.0f);
+  EXPECT_EQ(net->named_parameters()["fc2.weight"].abs().max().item<float>(), 0.0f);
+  // A long list of parameters is cut
+  torch::nn::Sequential deep;
+  for (int i = 0; i < 10; ++i) deep->push_back("l" + std::to_string(i), torch::nn::Linear(2, 2));
+  const std::string e = initlab::testing::error_of(
+      [&] { apply_plan(*deep, make_plan("he_normal", "", {"nope=zeros"}, initlab::GeneratorKind::philox, 0)); });
+  EXPECT_NE(e.find("l0.weight, l0.bias, l1.weight, l1.bias, l2.weight, l2.bias, ... (20 in all)"), std::string::npos) << e;
 }
 
 TEST(Adapter, GlobPatterns) {

@@ -123,6 +123,86 @@ TEST(Idx, CorruptFilesAreErrorsNamingTheFile) {
   EXPECT_EQ(read_idx_pair(d / "img.gz", d / "lab").size(), 5);
 }
 
+TEST(Idx, ReadsNoMoreThanTheHeaderDeclares) {
+  const fs::path d = temp_dir("bomb");
+  write(d / "lab", labels(5));
+  // A gzip bomb: a header for 5 images of 2x2, then 64 MiB of zeros (64 KiB compressed).
+  {
+    gzFile f = gzopen((d / "bomb.gz").c_str(), "wb9");
+    const std::string head = images(5, 2, 2), zeros(1 << 20, '\0');
+    gzwrite(f, head.data(), static_cast<unsigned>(head.size()));
+    for (int i = 0; i < 64; ++i) gzwrite(f, zeros.data(), static_cast<unsigned>(zeros.size()));
+    gzclose(f);
+  }
+  write(d / "long", images(5, 2, 2) + "tail");
+  write(d / "huge", be32(0x803) + be32(4000000000u) + be32(60000) + be32(60000) + std::string(64, '\0'));
+  write(d / "huge_labels", be32(0x801) + be32(4000000000u) + std::string(64, '\0'));
+  using initlab::lab::read_idx_pair;
+  EXPECT_NE(error_of([&] { read_idx_pair(d / "bomb.gz", d / "lab"); })
+                .find("bomb.gz' declares 5 images of 2x2 (36 bytes) but has more (inflating stopped there)"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { read_idx_pair(d / "long", d / "lab"); }).find("long' declares 5 images of 2x2 (36 bytes) but has 40 bytes"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { read_idx_pair(d / "huge", d / "lab"); }).find("huge' declares 4000000000 images of 60000x60000, more than 4 GiB"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { read_idx_pair(d / "img_missing", d / "huge_labels"); }).find("img_missing"), std::string::npos);
+  write(d / "img", images(5, 2, 2));
+  EXPECT_NE(error_of([&] { read_idx_pair(d / "img", d / "huge_labels"); }).find("declares 4000000000 labels but has 64 label bytes"),
+            std::string::npos);
+  // read_maybe_gzip stops one byte past its limit
+  EXPECT_EQ(initlab::lab::read_maybe_gzip(d / "bomb.gz", 1000).size(), 1001u);
+  EXPECT_EQ(initlab::lab::read_maybe_gzip(d / "long").size(), 40u);
+}
+
+TEST(DataSpec, UnknownOptionsAreErrorsListingTheValidOnes) {
+  const fs::path d = temp_dir("spec");
+  std::ofstream(d / "ok.csv") << "a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n";
+  const std::string csv = "csv:" + (d / "ok.csv").string();
+  const fs::path idx = idx_dir("spec_idx", false);
+  struct Case {
+    std::string spec, message;
+  };
+  for (const Case& c : {
+           Case{"synthetic:blobs,nn=5", "--data 'synthetic:blobs,nn=5': unknown option 'nn'; expected one of: n"},
+           Case{"synthetic:blobs,n=5,n=6", "option 'n' is given twice"},
+           Case{"synthetic:blobs,n=0", "n='0' is invalid; expected an integer from 1 to 10000000"},
+           Case{"synthetic:blobs,n=99999999999", "n='99999999999' is invalid"},
+           Case{"synthetic:blobs,n=5x", "n='5x' is invalid"},
+           Case{"synthetic:blobs,n", "option 'n' is not key=value; expected one of: n"},
+           Case{"synthetic:blobs,", "ends with a comma"},
+           Case{"synthetic:blobs,n=5,", "ends with a comma"},
+           Case{csv + ",label=label,labl=x", "unknown option 'labl'; expected one of: label, target"},
+           Case{csv + ",label=label,target=a", "needs exactly one of label=COLUMN"},
+           Case{"text:" + d.string() + ",vocab=20,length=5", "unknown option 'length'; expected one of: vocab, len"},
+           Case{"text:" + d.string() + ",len=100000000", "len='100000000' is invalid; expected an integer from 1 to 10000"},
+           Case{"idx:" + idx.string() + ",limit=5", "unknown option 'limit'; it takes no options"},
+           Case{"cifar10:" + d.string() + ",x=1", "unknown option 'x'; it takes no options"},
+           Case{"fashion-mnist:" + idx.string() + ",n=3", "it takes no options"},
+       }) {
+    DataOptions o;
+    EXPECT_NE(error_of([&] { load_data(c.spec, o); }).find(c.message), std::string::npos) << c.spec << ": " << error_of([&] { load_data(c.spec, o); });
+  }
+  // A long spec is quoted as an excerpt
+  const std::string long_spec = "synthetic:blobs,n=5," + std::string(5000, 'k') + "=1";
+  EXPECT_LT(error_of([&] { load_data(long_spec, {}); }).size(), 300u);
+  // The options that exist still work
+  DataOptions o;
+  o.val_fraction = 0;
+  EXPECT_EQ(load_data("idx:" + idx.string(), o).train.size(), 50);
+  EXPECT_EQ(load_data("synthetic:spirals,n=100", o).train.size() + load_data("synthetic:spirals,n=100", o).test.size(), 100);
+}
+
+TEST(DataSpec, NegativeLimitIsAnError) {
+  DataOptions o;
+  o.limit = -5;
+  EXPECT_NE(error_of([&] { load_data("synthetic:blobs", o); }).find("--limit -5 is negative; expected a number of training samples >= 0"),
+            std::string::npos);
+  o.limit = 0;  // all
+  EXPECT_EQ(load_data("synthetic:blobs,n=100", o).train.size() + load_data("synthetic:blobs,n=100", o).val.size() +
+                load_data("synthetic:blobs,n=100", o).test.size(),
+            100);
+}
+
 TEST(Csv, ClassificationRegressionAndBadRows) {
   const fs::path d = temp_dir("csv");
   std::ofstream(d / "ok.csv") << "a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,2\n1,1,1\n2,2,2\n3,3,0\n4,4,1\n5,5,2\n6,6,0\n";

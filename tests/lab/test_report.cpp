@@ -1,6 +1,7 @@
 // The report's data, made from a results database written here with known numbers: the curves'
-// mean and band, the monitor's rows, the propagation's per-layer rows, checked by value and
-// against a golden file (UPDATE_GOLDEN=1 rewrites it); and the HTML around it.
+// mean and band, the monitor's rows, the propagation's per-layer rows, a tuned sweep's chosen
+// values, heatmap cells and curves, checked by value and against a golden file (UPDATE_GOLDEN=1
+// rewrites it); and the HTML around it.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 #include <unistd.h>
@@ -107,6 +108,59 @@ void fill(ResultStore& store) {
   store.add_propagation(rec);
 }
 
+// A tuned sweep: lr in {0.01, 0.1} x 3 inits x 2 seeds x 2 epochs, tune = ["lr"]. Final validation
+// accuracy per (init, lr): seeds 0 and 1
+//   he_normal      0.01: 0.80, 0.82 (mean 0.81)   0.1: 0.85, 0.87 (0.86)  -> chosen 0.1
+//   xavier_normal  0.01: 0.84, 0.84 (0.84)        0.1: 0.70, 0.76 (0.73)  -> chosen 0.01
+//   zeros          0.01: 0.10, 0.10 (0.10)        0.1: 0.10, 0.10 (0.10)  -> a tie: the first, 0.01
+// Test accuracy = validation - 0.02; epoch 1 = epoch 2 - 0.1. Returns the sweep's id.
+double sweep_val(const std::string& init, const std::string& lr, std::uint64_t seed) {
+  if (init == "zeros") return 0.1;
+  if (init == "he_normal") return (lr == "0.01" ? 0.80 : 0.85) + 0.02 * static_cast<double>(seed);
+  return lr == "0.01" ? 0.84 : 0.70 + 0.06 * static_cast<double>(seed);
+}
+
+std::int64_t fill_sweep(ResultStore& store) {
+  SweepRecord sw;
+  sw.key = "sweep-key";
+  sw.name = "tiny";
+  sw.config = R"({"name":"tiny","settings":[{"key":"model","values":["mlp:2-3-2"]},{"key":"lr","values":["0.01","0.1"]}],)"
+              R"("inits":["he_normal","xavier_normal","zeros"],"seeds":2,"seed":0,"tune":["lr"],"overrides":[],"monitor_every":0})";
+  sw.command = "initlab sweep tiny.toml";
+  const std::int64_t sweep_id = store.sweep(sw);
+  int point = 0;
+  for (const std::string lr : {"0.01", "0.1"}) {
+    const auto id = store.experiment({0, "sweep-point-" + lr, "sweep", R"({"model":"mlp:2-3-2","data":"synthetic:blobs","task":"classification","lr":)" + lr + "}",
+                                      "initlab sweep tiny.toml", ""});
+    store.add_sweep_point({sweep_id, point++, id, R"({"model":"mlp:2-3-2","lr":")" + lr + R"("})"});
+    for (std::uint64_t seed : {0u, 1u})
+      for (const std::string init : {"he_normal", "xavier_normal", "zeros"}) {
+        RunRecord r;
+        r.experiment_id = id;
+        r.init = init;
+        r.seed = seed;
+        r.spec = "{}";
+        r.versions = "initlab test";
+        r.command = "initlab sweep tiny.toml";
+        const auto run = store.claim_run(r, this_process_owner()).run_id;
+        for (int epoch = 1; epoch <= 2; ++epoch) {
+          EpochMetrics m;
+          m.epoch = epoch;
+          const double val = sweep_val(init, lr, seed) - (epoch == 1 ? 0.1 : 0.0);
+          m.train_acc = val + 0.05;
+          m.train_loss = 1.0 - val;
+          m.val_acc = val;
+          m.val_loss = 1.1 - val;
+          m.test_acc = val - 0.02;
+          m.test_loss = 1.12 - val;
+          store.add_epoch(run, m);
+        }
+        store.finish_run(run, RunStatus::done, 0);
+      }
+  }
+  return sweep_id;
+}
+
 void drop_created(json& j) {
   if (j.is_object()) {
     if (j.contains("created")) j["created"] = "<created>";
@@ -141,9 +195,12 @@ void expect_close(const json& got, const json& want, const std::string& where) {
 TEST(Report, DataByValueAndAgainstTheGoldenFile) {
   ResultStore store(fresh_db("report.db"));
   fill(store);
+  fill_sweep(store);
   json j = report_data(store, {});
-  ASSERT_EQ(j["experiments"].size(), 1u);
+  ASSERT_EQ(j["experiments"].size(), 3u);  // the compare, then the sweep's two points
   const json& e = j["experiments"][0];
+  EXPECT_TRUE(e["in_sweeps"].empty());
+  EXPECT_FALSE(e["summary"]["headline"].get<std::string>().empty());
   // he_normal test accuracy at epoch 2: seeds 0.69 and 0.74 -> mean 0.715, band 0.69..0.74
   bool found = false;
   for (const auto& r : e["curves"])
@@ -186,12 +243,87 @@ TEST(Report, DataByValueAndAgainstTheGoldenFile) {
 
   // Selections and errors name the database and the id.
   EXPECT_EQ(report_data(store, {1, std::nullopt})["propagations"].size(), 0u);
+  EXPECT_EQ(report_data(store, {1, std::nullopt})["sweeps"].size(), 0u);
   EXPECT_EQ(report_data(store, {std::nullopt, 1})["experiments"].size(), 0u);
+  EXPECT_EQ(report_data(store, {std::nullopt, 1})["sweeps"].size(), 0u);
   try {
     report_data(store, {7, std::nullopt});
     FAIL();
   } catch (const initlab::Error& err) {
     EXPECT_NE(std::string(err.what()).find("has no experiment 7"), std::string::npos) << err.what();
+  }
+}
+
+TEST(Report, SweepPageByValue) {
+  ResultStore store(fresh_db("sweep.db"));
+  const std::int64_t sweep_id = fill_sweep(store);
+  const json j = report_data(store, {});
+  ASSERT_EQ(j["sweeps"].size(), 1u);
+  const json& sw = j["sweeps"][0];
+  EXPECT_EQ(sw["name"], "tiny");
+  EXPECT_EQ(sw["tuned"], json({"lr"}));
+  EXPECT_EQ(sw["validation_metric"], "validation accuracy");
+  ASSERT_EQ(sw["points"].size(), 2u);
+  EXPECT_EQ(sw["points"][1]["settings"]["lr"], "0.1");
+  ASSERT_EQ(sw["slices"].size(), 1u);  // model has one value: one slice
+  const json& slice = sw["slices"][0];
+  EXPECT_TRUE(slice["fixed"].empty());
+  EXPECT_EQ(slice["experiments"], json({sw["points"][0]["experiment"], sw["points"][1]["experiment"]}));
+  // The chosen value per init (zeros ties at 0.1: the first value tried stays).
+  std::map<std::string, std::string> chosen;
+  for (const auto& c : slice["choices"]) chosen[c["init"]] = c["chosen_label"];
+  EXPECT_EQ(chosen, (std::map<std::string, std::string>{{"he_normal", "0.1"}, {"xavier_normal", "0.01"}, {"zeros", "0.01"}}));
+  // The heatmap: 3 inits x 2 lr, each the mean final validation accuracy over the two seeds.
+  const std::map<std::pair<std::string, std::string>, std::pair<double, bool>> want = {
+      {{"he_normal", "0.01"}, {0.81, false}},     {{"he_normal", "0.1"}, {0.86, true}}, {{"xavier_normal", "0.01"}, {0.84, true}},
+      {{"xavier_normal", "0.1"}, {0.73, false}}, {{"zeros", "0.01"}, {0.1, true}},     {{"zeros", "0.1"}, {0.1, false}}};
+  ASSERT_EQ(slice["cells"].size(), want.size());
+  for (const auto& c : slice["cells"]) {
+    const auto it = want.find({c["init"], c["label"]});
+    ASSERT_NE(it, want.end()) << c.dump();
+    EXPECT_NEAR(c["validation_mean"].get<double>(), it->second.first, 1e-12) << c.dump();
+    EXPECT_EQ(c["chosen"], it->second.second) << c.dump();
+    EXPECT_EQ(c["finished"], 2);
+    EXPECT_EQ(c["order"], c["label"] == "0.01" ? 0 : 1);
+  }
+  // Ranked by test accuracy at the chosen values: he 0.83/0.85, xavier 0.82/0.82, zeros 0.08.
+  const json& ranked = slice["summary"]["ranked"];
+  ASSERT_EQ(ranked.size(), 3u);
+  EXPECT_EQ(ranked[0]["init"], "he_normal");
+  EXPECT_NEAR(ranked[0]["mean"].get<double>(), 0.84, 1e-12);
+  EXPECT_EQ(ranked[1]["init"], "xavier_normal");
+  EXPECT_NEAR(ranked[1]["mean"].get<double>(), 0.82, 1e-12);
+  EXPECT_EQ(slice["summary"]["metric"], "test accuracy");
+  EXPECT_EQ(slice["headline"], slice["summary"]["headline"]);
+  EXPECT_EQ(slice["headline"].get<std::string>().rfind("he_normal ranks first", 0), 0u) << slice["headline"];
+  // Curves at the chosen values only: 3 inits x 6 metrics x 2 epochs; he_normal at lr 0.1.
+  EXPECT_EQ(slice["curves"].size(), 3u * 6u * 2u);
+  bool found = false;
+  for (const auto& r : slice["curves"])
+    if (r["init"] == "he_normal" && r["metric"] == "val_acc" && r["epoch"] == 2) {
+      found = true;
+      EXPECT_NEAR(r["mean"].get<double>(), 0.86, 1e-12);
+      EXPECT_NEAR(r["lo"].get<double>(), 0.85, 1e-12);
+      EXPECT_NEAR(r["hi"].get<double>(), 0.87, 1e-12);
+    }
+  EXPECT_TRUE(found);
+  // Each point's experiment says where it sits in the sweep.
+  ASSERT_EQ(j["experiments"].size(), 2u);
+  EXPECT_EQ(j["experiments"][1]["in_sweeps"][0]["settings"]["lr"], "0.1");
+  EXPECT_EQ(j["experiments"][1]["in_sweeps"][0]["sweep"], sweep_id);
+  // --sweep: the sweep and its points' experiments; a missing sweep names the database and the id.
+  ReportSelection only;
+  only.sweep = sweep_id;
+  const json selected = report_data(store, only);
+  EXPECT_EQ(selected["sweeps"].size(), 1u);
+  EXPECT_EQ(selected["experiments"].size(), 2u);
+  EXPECT_EQ(selected["propagations"].size(), 0u);
+  only.sweep = 9;
+  try {
+    report_data(store, only);
+    FAIL();
+  } catch (const initlab::Error& err) {
+    EXPECT_NE(std::string(err.what()).find("has no sweep 9"), std::string::npos) << err.what();
   }
 }
 

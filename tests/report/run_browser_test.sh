@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The HTML report end to end: a small real experiment (with the training monitor) and two
-# propagation studies into one database, `initlab report`, then headless Chromium checks the page
+# The HTML report end to end: a small real experiment (with the training monitor), two tiny
+# sweeps (a 2-lr x 2-init tune, and a 2-point grid without tune) and two propagation studies into
+# one database, `initlab report`, then headless Chromium checks the page
 # (tests/report/browser_test.cjs) and saves a screenshot under the build folder. Also the
 # report command's errors: exit 2, one line, no file written.
 # Usage: run_browser_test.sh INITLAB_BINARY BUILD_DIR
@@ -16,8 +17,33 @@ command -v node > /dev/null || { echo "FAIL: node is missing: run scripts/setup.
 
 "$bin" compare --model mlp:2-16-16-3 --data synthetic:blobs,n=900 --inits 'zeros,he_normal,normal:std=0.01' --seeds 2 --epochs 4 \
   --lr 0.1 --batch 32 --monitor-every 5 --db r.db --quiet > /dev/null 2> c.err && ok || { bad "compare"; cat c.err; }
-"$bin" propagate --model mlp:64x6 --activation relu --init 'normal:std=logspace(1e-3,1,6)' --batch 128 --db r.db > /dev/null 2> p.err && ok || { bad "propagate sweep"; cat p.err; }
-"$bin" propagate --model mlp:64x6 --activation tanh --init xavier_normal --init orthogonal --batch 128 --bias-std 0.05 --report prop.html --db r.db > /dev/null 2> q.err \
+cat > tune.toml <<'TOML'
+name = "tiny-lr-by-init"
+model = "mlp:2-16-16-3"
+data = "synthetic:blobs,n=900"
+lr = [0.03, 0.3]
+batch = 32
+epochs = 3
+val = 0.2
+inits = ["zeros", "he_normal"]
+seeds = 2
+tune = ["lr"]
+TOML
+cat > grid.toml <<'TOML'
+name = "tiny-activation-grid"
+model = "mlp:2-16-16-3"
+data = "synthetic:blobs,n=900"
+activation = ["relu", "tanh"]
+lr = 0.1
+batch = 32
+epochs = 2
+inits = ["he_normal", "xavier_normal"]
+seeds = 2
+TOML
+"$bin" sweep tune.toml --db r.db --jobs 2 --quiet > /dev/null 2> s1.err && ok || { bad "sweep with tune"; cat s1.err; }
+"$bin" sweep grid.toml --db r.db --jobs 2 --quiet > /dev/null 2> s2.err && ok || { bad "sweep without tune"; cat s2.err; }
+"$bin" propagate --model mlp:64-64x6 --activation relu --init 'normal:std=logspace(1e-3,1,6)' --batch 128 --db r.db > /dev/null 2> p.err && ok || { bad "propagate sweep"; cat p.err; }
+"$bin" propagate --model mlp:64-64x6 --activation tanh --init xavier_normal --init orthogonal --batch 128 --bias-std 0.05 --report prop.html --db r.db > /dev/null 2> q.err \
   && [ -s prop.html ] && ok || { bad "propagate --report"; cat q.err; }
 "$bin" report r.db -o report.html 2> rep.err && [ -s report.html ] && ok || { bad "report"; cat rep.err; }
 if node "$here/browser_test.cjs" report.html "$build/report-screenshot.png" > browser.txt 2>&1; then ok; else bad "browser"; fi

@@ -15,6 +15,9 @@ struct Module;
 
 namespace initlab::libtorch {
 
+// Throws Error, before anything is filled, when an override sets no parameter: its pattern matches
+// none, or only parameters an earlier override took (the first matching override wins); the
+// message lists some of the module's parameter names.
 std::vector<ParamInit> apply_plan(torch::nn::Module& module, const InitPlan& plan);
 std::vector<ParamInit> apply_plan(torch::jit::Module& module, const InitPlan& plan);
 

@@ -25,7 +25,7 @@ struct InitPlan {
   Initializer weight = TorchDefault{};
   std::string bias_spec;          // empty: follow the weight (torch_default / keras_default rules), else zeros
   std::optional<Initializer> bias;
-  std::vector<InitRule> overrides;
+  std::vector<InitRule> overrides;  // in order: a parameter gets the first one whose pattern matches its name
   GeneratorKind generator = GeneratorKind::philox;
   std::uint64_t seed = 0;
   int threads = 0;

@@ -13,7 +13,9 @@ namespace initlab::lab {
 // What the recommendation looked at.
 struct Architecture {
   std::string activation;
-  int weighted_layers = 0;  // Linear / Conv / RNN / residual-block layers along the main path
+  // Linear / Conv / RNN / residual-block layers along the main path, the output layer included
+  // (mlp:784-100x20-10: 21), counted on the net build_model makes, the one train trains.
+  int weighted_layers = 0;
   int residual_blocks = 0;
   bool batchnorm = false;
   bool convolutional = false;

@@ -30,12 +30,14 @@ struct DataOptions {
   double val_fraction = 0.1;         // of the training set
   std::string normalize = "standard";  // standard (train mean/std) | unit (x / 255 for bytes) | none
   std::uint64_t seed = 0;            // the split and synthetic data depend on it
-  std::int64_t limit = 0;            // > 0: keep only the first `limit` training samples (and limit/5 test)
+  std::int64_t limit = 0;            // > 0: keep only the first `limit` training samples (and limit/5 test); < 0 is an error
 };
 
 // "fashion-mnist" (Debian's dataset-fashion-mnist), "mnist:DIR", "idx:DIR", "cifar10:DIR",
-// "csv:FILE,label=COL", "text:DIR[,vocab=N,len=L]", "synthetic:regression|spirals|blobs[,n=N]". Throws Error naming the
-// file and what is wrong with it.
+// "csv:FILE,label=COL", "csv:FILE,target=COL", "text:DIR[,vocab=N,len=L]",
+// "synthetic:regression|spirals|blobs[,n=N]". Options are parsed by one parser (data/spec_options.hpp):
+// a key the kind does not take is an error listing the ones it does. Throws Error naming the file
+// and what is wrong with it.
 DataSplits load_data(const std::string& spec, const DataOptions& options);
 
 }  // namespace initlab::lab

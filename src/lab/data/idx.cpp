@@ -4,9 +4,10 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <limits>
 
 #include "initlab/error.hpp"
 
@@ -29,46 +30,103 @@ std::filesystem::path find_file(const std::filesystem::path& dir, const std::str
   throw Error("data folder '" + dir.string() + "' has no " + stem + " or " + stem + ".gz");
 }
 
+// A file read from its start, inflated when it is gzip-compressed (zlib reads other files as they
+// are), so that a caller reads a header first and then no more than the header says.
+class ByteReader {
+ public:
+  explicit ByteReader(const std::filesystem::path& path) : path_(path) {
+    if (!std::filesystem::is_regular_file(path) || !(gz_ = gzopen(path.c_str(), "rb")))
+      throw Error("cannot read '" + path.string() + "': no such file or not readable");
+  }
+  ~ByteReader() { gzclose(gz_); }
+  ByteReader(const ByteReader&) = delete;
+  ByteReader& operator=(const ByteReader&) = delete;
+
+  // Appends up to n bytes to `out` and returns how many (fewer only at the end of the data). The
+  // string grows as bytes arrive, so a count that the file does not back costs no memory.
+  std::uint64_t read(std::string& out, std::uint64_t n) {
+    constexpr std::uint64_t kStep = 64 << 20;
+    const std::size_t start = out.size();
+    std::uint64_t got = 0;
+    while (got < n) {
+      const auto want = static_cast<unsigned>(std::min<std::uint64_t>(n - got, kStep));
+      out.resize(start + got + want);
+      const int r = gzread(gz_, out.data() + start + got, want);
+      if (r <= 0) break;
+      got += static_cast<std::uint64_t>(r);
+      if (static_cast<unsigned>(r) < want) break;  // the end of the data
+    }
+    out.resize(start + got);
+    int err = Z_OK;
+    const char* message = gzerror(gz_, &err);
+    if (err != Z_OK && err != Z_STREAM_END)
+      throw Error("'" + path_.string() + "' is a corrupt or truncated gzip file (" + message + ")");
+    return got;
+  }
+  bool compressed() const { return gzdirect(gz_) == 0; }
+
+ private:
+  std::filesystem::path path_;
+  gzFile gz_ = nullptr;
+};
+
+// An IDX file of unsigned bytes: the magic, one 32-bit count per dimension, then exactly the bytes
+// the counts imply (no more is read, so a gzip bomb stops there). `what` names the items in messages.
+std::string read_idx_file(const std::filesystem::path& path, std::uint32_t magic, int rank, const std::string& what,
+                          std::vector<std::int64_t>& dims) {
+  ByteReader in(path);
+  const std::uint64_t header = 4 + 4 * static_cast<std::uint64_t>(rank);
+  std::string bytes;
+  if (in.read(bytes, header) < header || big_endian(bytes, 0) != magic) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%08x", magic);
+    throw Error("'" + path.string() + "' is not an IDX " + what + " file (expected magic " + hex + " and a " +
+                std::to_string(header) + "-byte header)");
+  }
+  dims.clear();
+  std::uint64_t payload = 1;
+  std::string shape;
+  for (int d = 0; d < rank; ++d) {
+    const std::uint32_t count = big_endian(bytes, 4 + 4 * static_cast<std::size_t>(d));
+    dims.push_back(count);
+    if (d > 0) shape += (d > 1 ? "x" : "") + std::to_string(count);
+    payload = count == 0 ? 0 : (payload > kMaxIdxBytes / count ? kMaxIdxBytes + 1 : payload * count);
+  }
+  const std::string declared = rank == 1 ? std::to_string(dims[0]) + " " + what
+                                         : std::to_string(dims[0]) + " " + what + " of " + shape;
+  if (payload > kMaxIdxBytes)
+    throw Error("'" + path.string() + "' declares " + declared + ", more than " + std::to_string(kMaxIdxBytes >> 30) +
+                " GiB of data; not read (a corrupt header, or not an IDX file)");
+  const std::uint64_t got = in.read(bytes, payload);
+  if (got < payload) {
+    if (rank == 1)
+      throw Error("'" + path.string() + "' declares " + declared + " but has " + std::to_string(got) + " label bytes");
+    throw Error("'" + path.string() + "' declares " + declared + " (" + std::to_string(header + payload) + " bytes) but has " +
+                std::to_string(header + got) + " bytes");
+  }
+  std::string extra;
+  if (in.read(extra, 1) > 0) {
+    const std::string size = in.compressed() ? "more (inflating stopped there)"
+                                             : std::to_string(std::filesystem::file_size(path)) + " bytes";
+    throw Error("'" + path.string() + "' declares " + declared + " (" + std::to_string(header + payload) + " bytes) but has " + size);
+  }
+  return bytes;
+}
+
 }  // namespace
 
-std::string read_maybe_gzip(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read '" + path.string() + "': no such file or not readable");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string raw = ss.str();
-  if (raw.size() < 2 || static_cast<unsigned char>(raw[0]) != 0x1f || static_cast<unsigned char>(raw[1]) != 0x8b) return raw;
-  gzFile gz = gzopen(path.c_str(), "rb");
-  if (!gz) throw Error("cannot open '" + path.string() + "' as gzip");
+std::string read_maybe_gzip(const std::filesystem::path& path, std::uint64_t limit) {
+  ByteReader in(path);
   std::string out;
-  char buf[1 << 16];
-  int n = 0;
-  while ((n = gzread(gz, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
-  int err = Z_OK;
-  const char* message = gzerror(gz, &err);
-  const bool failed = n < 0 || (err != Z_OK && err != Z_STREAM_END);
-  const std::string why = failed ? message : "";
-  gzclose(gz);
-  if (failed) throw Error("'" + path.string() + "' is a corrupt or truncated gzip file (" + why + ")");
+  in.read(out, limit == std::numeric_limits<std::uint64_t>::max() ? limit : limit + 1);
   return out;
 }
 
 Dataset read_idx_pair(const std::filesystem::path& images, const std::filesystem::path& labels) {
-  const std::string img = read_maybe_gzip(images);
-  const std::string lab = read_maybe_gzip(labels);
-  if (img.size() < 16 || big_endian(img, 0) != kImagesMagic)
-    throw Error("'" + images.string() + "' is not an IDX images file (expected magic 0x00000803 and a 16-byte header)");
-  if (lab.size() < 8 || big_endian(lab, 0) != kLabelsMagic)
-    throw Error("'" + labels.string() + "' is not an IDX labels file (expected magic 0x00000801 and an 8-byte header)");
-  const std::int64_t n = big_endian(img, 4), rows = big_endian(img, 8), cols = big_endian(img, 12);
-  const std::int64_t nl = big_endian(lab, 4);
-  if (static_cast<std::int64_t>(img.size()) != 16 + n * rows * cols)
-    throw Error("'" + images.string() + "' declares " + std::to_string(n) + " images of " + std::to_string(rows) + "x" +
-                std::to_string(cols) + " (" + std::to_string(16 + n * rows * cols) + " bytes) but has " +
-                std::to_string(img.size()) + " bytes");
-  if (static_cast<std::int64_t>(lab.size()) != 8 + nl)
-    throw Error("'" + labels.string() + "' declares " + std::to_string(nl) + " labels but has " +
-                std::to_string(lab.size() - 8) + " label bytes");
+  std::vector<std::int64_t> image_dims, label_dims;
+  const std::string img = read_idx_file(images, kImagesMagic, 3, "images", image_dims);
+  const std::string lab = read_idx_file(labels, kLabelsMagic, 1, "labels", label_dims);
+  const std::int64_t n = image_dims[0], rows = image_dims[1], cols = image_dims[2], nl = label_dims[0];
   if (n != nl)
     throw Error("'" + images.string() + "' has " + std::to_string(n) + " images but '" + labels.string() + "' has " +
                 std::to_string(nl) + " labels");

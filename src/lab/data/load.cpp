@@ -1,10 +1,9 @@
 #include <torch/torch.h>
 
-#include <map>
-
 #include "data/dataset.hpp"
 #include "data/idx.hpp"
 #include "data/readers.hpp"
+#include "data/spec_options.hpp"
 #include "data/text.hpp"
 #include "initlab/error.hpp"
 #include "initlab/number_text.hpp"
@@ -17,59 +16,42 @@ constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";  /
 Dataset take(const Dataset& d, const torch::Tensor& index) { return {d.x.index_select(0, index), d.y.index_select(0, index)}; }
 Dataset head(const Dataset& d, std::int64_t n) { return {d.x.slice(0, 0, n), d.y.slice(0, 0, n)}; }
 
-// "FILE,k=v,k=v" -> FILE and the options.
-std::pair<std::string, std::map<std::string, std::string>> split_options(const std::string& text) {
-  std::map<std::string, std::string> options;
-  const auto comma = text.find(',');
-  std::string rest = comma == std::string::npos ? "" : text.substr(comma + 1);
-  while (!rest.empty()) {
-    const auto next = rest.find(',');
-    const std::string item = rest.substr(0, next);
-    const auto eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) throw Error("data option '" + item + "' is not key=value");
-    options[item.substr(0, eq)] = item.substr(eq + 1);
-    rest = next == std::string::npos ? "" : rest.substr(next + 1);
-  }
-  return {text.substr(0, comma), options};
-}
-
 }  // namespace
 
 DataSplits load_data(const std::string& spec, const DataOptions& options) {
   if (!(options.val_fraction >= 0.0 && options.val_fraction < 1.0))
     throw Error("--val " + number_text(options.val_fraction) + " is out of range; expected a fraction in [0, 1)");
+  if (options.limit < 0)
+    throw Error("--limit " + std::to_string(options.limit) + " is negative; expected a number of training samples >= 0 (0: all)");
   const auto colon = spec.find(':');
   const std::string kind = spec.substr(0, colon);
   const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
   DataSplits s;
   bool bytes = false;  // pixel values 0..255
-  if (kind == "fashion-mnist" && arg.empty()) {
+  if (kind == "fashion-mnist" && colon == std::string::npos) {
     s = read_idx_dir(kFashionMnistDir, spec);
     bytes = true;
   } else if ((kind == "mnist" || kind == "idx" || kind == "fashion-mnist") && !arg.empty()) {
-    s = read_idx_dir(arg, spec);
+    s = read_idx_dir(SpecOptions(spec, arg, {}).head(), spec);
     bytes = true;
   } else if (kind == "cifar10" && !arg.empty()) {
-    s = read_cifar10_dir(arg, spec);
+    s = read_cifar10_dir(SpecOptions(spec, arg, {}).head(), spec);
     bytes = true;
   } else if (kind == "csv" && !arg.empty()) {
-    const auto [file, opts] = split_options(arg);
-    s = read_csv(file, opts, spec);
+    s = read_csv(SpecOptions(spec, arg, kCsvKeys), spec);
   } else if (kind == "text" && !arg.empty()) {
-    const auto [dir, opts] = split_options(arg);
-    s = read_text_dir(dir, opts, spec);
+    s = read_text_dir(SpecOptions(spec, arg, kTextKeys), spec);
   } else if (kind == "synthetic" && !arg.empty()) {
-    const auto [which, opts] = split_options(arg);
-    s = make_synthetic(which, opts, options.seed, spec);
+    s = make_synthetic(SpecOptions(spec, arg, kSyntheticKeys), options.seed, spec);
   } else {
-    throw Error("unknown --data '" + spec +
+    throw Error("unknown --data '" + excerpt(spec) +
                 "'; expected one of: fashion-mnist, mnist:DIR, idx:DIR, cifar10:DIR, csv:FILE,label=COL, "
-                "csv:FILE,target=COL, text:DIR[,vocab=N,len=L], synthetic:regression, synthetic:spirals, synthetic:blobs");
+                "csv:FILE,target=COL, text:DIR[,vocab=N,len=L], synthetic:regression|spirals|blobs[,n=N]");
   }
   // Shuffle the training set with the run's seed, then split off validation (and a test set
   // when the data has none).
-  torch::manual_seed(options.seed);
-  s.train = take(s.train, torch::randperm(s.train.size(), torch::kInt64));
+  auto gen = at::detail::createCPUGenerator(options.seed);  // the data's own generator, not the process-wide one
+  s.train = take(s.train, torch::randperm(s.train.size(), gen, torch::kInt64));
   if (!s.test.x.defined()) {
     const std::int64_t n_test = s.train.size() / 10;
     s.test = {s.train.x.slice(0, 0, n_test), s.train.y.slice(0, 0, n_test)};

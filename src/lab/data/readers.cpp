@@ -17,12 +17,17 @@ namespace initlab::lab {
 namespace {
 
 constexpr std::int64_t kCifarRecord = 1 + 3 * 32 * 32;
+// A CIFAR-10 batch holds 10000 records (30.7 MB); a file (or a gzip stream) larger than this is not one.
+constexpr std::uint64_t kMaxCifarFileBytes = std::uint64_t{1} << 30;
 
 Dataset read_cifar_files(const std::vector<std::filesystem::path>& files) {
   std::string all;
   for (const auto& f : files) {
     if (!std::filesystem::exists(f)) throw Error("CIFAR-10 file '" + f.string() + "' does not exist");
-    const std::string bytes = read_maybe_gzip(f);
+    const std::string bytes = read_maybe_gzip(f, kMaxCifarFileBytes);
+    if (bytes.size() > kMaxCifarFileBytes)
+      throw Error("'" + f.string() + "' holds more than " + std::to_string(kMaxCifarFileBytes) +
+                  " bytes (read no further); a CIFAR-10 batch is 10000 records of 3073 bytes");
     if (bytes.empty() || bytes.size() % kCifarRecord != 0)
       throw Error("'" + f.string() + "' has " + std::to_string(bytes.size()) +
                   " bytes, not a whole number of 3073-byte CIFAR-10 records");
@@ -60,16 +65,6 @@ bool parse_double(const std::string& text, double& value) {
   return ec == std::errc() && ptr == text.data() + e + 1 && std::isfinite(value);
 }
 
-std::int64_t int_option(const std::map<std::string, std::string>& o, const std::string& key, std::int64_t fallback) {
-  const auto it = o.find(key);
-  if (it == o.end()) return fallback;
-  std::int64_t v = 0;
-  const auto [ptr, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-  if (ec != std::errc() || ptr != it->second.data() + it->second.size() || v <= 0)
-    throw Error("data option " + key + "='" + it->second + "' is not a positive integer");
-  return v;
-}
-
 }  // namespace
 
 DataSplits read_cifar10_dir(const std::filesystem::path& dir, const std::string& name) {
@@ -85,12 +80,12 @@ DataSplits read_cifar10_dir(const std::filesystem::path& dir, const std::string&
   return s;
 }
 
-DataSplits read_csv(const std::filesystem::path& file, const std::map<std::string, std::string>& options,
-                    const std::string& name) {
-  const bool regression = options.count("target") != 0;
-  const auto label_it = options.find(regression ? "target" : "label");
-  if (label_it == options.end() || (options.count("label") && options.count("target")))
-    throw Error("data 'csv:" + file.string() + "' needs exactly one of label=COLUMN (classification) or target=COLUMN (regression)");
+DataSplits read_csv(const SpecOptions& options, const std::string& name) {
+  const std::filesystem::path file = options.head();
+  const bool regression = options.has("target");
+  if (options.has("label") == regression)
+    throw Error("--data '" + options.spec() + "' needs exactly one of label=COLUMN (classification) or target=COLUMN (regression)");
+  const std::string wanted = options.text(regression ? "target" : "label");
   std::ifstream in(file);
   if (!in) throw Error("cannot read CSV file '" + file.string() + "'");
   std::string line;
@@ -120,14 +115,14 @@ DataSplits read_csv(const std::filesystem::path& file, const std::map<std::strin
   }
   if (rows.empty()) throw Error("CSV file '" + file.string() + "' has no data rows");
   for (std::size_t i = 0; i < header.size(); ++i)
-    if (header[i] == label_it->second) column = static_cast<std::int64_t>(i);
+    if (header[i] == wanted) column = static_cast<std::int64_t>(i);
   if (column < 0) {
     std::int64_t v = -1;
-    const auto& t = label_it->second;
+    const auto& t = wanted;
     const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
     if (ec == std::errc() && ptr == t.data() + t.size() && v >= 0 && v < static_cast<std::int64_t>(width)) column = v;
   }
-  if (column < 0) throw Error("CSV file '" + file.string() + "' has no column '" + label_it->second + "'");
+  if (column < 0) throw Error("CSV file '" + file.string() + "' has no column '" + excerpt(wanted, 40) + "'");
   const std::int64_t n = static_cast<std::int64_t>(rows.size()), f = static_cast<std::int64_t>(width) - 1;
   auto x = torch::empty({n, f}, torch::kFloat32);
   auto y = regression ? torch::empty({n, 1}, torch::kFloat32) : torch::empty({n}, torch::kInt64);
@@ -160,37 +155,37 @@ DataSplits read_csv(const std::filesystem::path& file, const std::map<std::strin
   return s;
 }
 
-DataSplits make_synthetic(const std::string& kind, const std::map<std::string, std::string>& options, std::uint64_t seed,
-                          const std::string& name) {
-  const std::int64_t n = int_option(options, "n", kind == "regression" ? 1000 : 3000);
-  torch::manual_seed(seed);
+DataSplits make_synthetic(const SpecOptions& options, std::uint64_t seed, const std::string& name) {
+  const std::string& kind = options.head();
+  const std::int64_t n = options.integer("n", kind == "regression" ? 1000 : 3000, 1, kMaxSyntheticSamples);
+  auto gen = at::detail::createCPUGenerator(seed);  // the data's own generator, not the process-wide one
   DataSplits s;
   s.name = name;
   if (kind == "regression") {
     // y = X w + 0.1 noise, 5 features: the seed notebook's random regression problem.
-    const auto x = torch::randn({n, 5});
-    const auto w = torch::randn({5, 1});
-    s.train = {x, torch::matmul(x, w) + 0.1 * torch::randn({n, 1})};
+    const auto x = torch::randn({n, 5}, gen);
+    const auto w = torch::randn({5, 1}, gen);
+    s.train = {x, torch::matmul(x, w) + 0.1 * torch::randn({n, 1}, gen)};
     s.task = Task::regression;
     s.num_outputs = 1;
     s.sample_shape = {5};
   } else if (kind == "spirals") {
     // Two interleaved spirals with radius t and angle 3.5 pi t (+ pi for class 1), small noise.
-    const auto t = torch::rand({n});
-    const auto cls = torch::randint(0, 2, {n}, torch::kInt64);
+    const auto t = torch::rand({n}, gen);
+    const auto cls = torch::randint(0, 2, {n}, gen, torch::kInt64);
     const auto angle = t * 3.5 * std::numbers::pi + cls.to(torch::kFloat32) * std::numbers::pi;
-    auto x = torch::stack({t * torch::cos(angle), t * torch::sin(angle)}, 1) + 0.02 * torch::randn({n, 2});
+    auto x = torch::stack({t * torch::cos(angle), t * torch::sin(angle)}, 1) + 0.02 * torch::randn({n, 2}, gen);
     s.train = {x, cls};
     s.num_classes = 2;
     s.sample_shape = {2};
   } else if (kind == "blobs") {
-    const auto cls = torch::randint(0, 3, {n}, torch::kInt64);
+    const auto cls = torch::randint(0, 3, {n}, gen, torch::kInt64);
     const auto centres = torch::tensor({{-2.0f, 0.0f}, {2.0f, 0.0f}, {0.0f, 2.5f}});
-    s.train = {centres.index_select(0, cls) + torch::randn({n, 2}), cls};
+    s.train = {centres.index_select(0, cls) + torch::randn({n, 2}, gen), cls};
     s.num_classes = 3;
     s.sample_shape = {2};
   } else {
-    throw Error("unknown synthetic data '" + kind + "'; expected one of: regression, spirals, blobs");
+    throw Error("unknown synthetic data '" + excerpt(kind, 40) + "'; expected one of: regression, spirals, blobs");
   }
   return s;
 }

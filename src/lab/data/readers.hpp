@@ -1,21 +1,26 @@
 // Readers for the non-IDX formats: CIFAR-10 binary batches, CSV, synthetic sets.
 #pragma once
 #include <filesystem>
-#include <map>
 #include <string>
 
 #include "data/dataset.hpp"
+#include "data/spec_options.hpp"
 
 namespace initlab::lab {
 
 // data_batch_1..5.bin and test_batch.bin: records of 1 label byte + 3072 pixel bytes (3x32x32).
 DataSplits read_cifar10_dir(const std::filesystem::path& dir, const std::string& name);
-// A CSV file with an optional header; `label` (classification, integer labels >= 0) or `target`
-// (regression) names the column by header name or 0-based index. Every other column is a feature.
-DataSplits read_csv(const std::filesystem::path& file, const std::map<std::string, std::string>& options, const std::string& name);
+// csv:FILE,label=COL or csv:FILE,target=COL: a CSV file with an optional header; `label`
+// (classification, integer labels >= 0) or `target` (regression) names the column by header name or
+// 0-based index. Every other column is a feature.
+DataSplits read_csv(const SpecOptions& options, const std::string& name);
 // synthetic:regression (5 features, linear + noise, like the seed notebook), spirals (2 classes),
-// blobs (3 classes); options: n (samples).
-DataSplits make_synthetic(const std::string& kind, const std::map<std::string, std::string>& options, std::uint64_t seed,
-                          const std::string& name);
+// blobs (3 classes); options: n (samples, at most kMaxSyntheticSamples).
+DataSplits make_synthetic(const SpecOptions& options, std::uint64_t seed, const std::string& name);
+inline constexpr std::int64_t kMaxSyntheticSamples = 10'000'000;  // 10^7 x 5 features: 200 MB of float32
+
+// The options each kind of --data takes.
+inline const std::vector<std::string> kCsvKeys = {"label", "target"};
+inline const std::vector<std::string> kSyntheticKeys = {"n"};
 
 }  // namespace initlab::lab

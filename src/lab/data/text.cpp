@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
@@ -15,6 +15,8 @@ namespace initlab::lab {
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr std::int64_t kMaxTokenBytes = std::int64_t{4} << 30;  // 4 GiB of token ids per split
 
 std::vector<std::string> tokenize(const std::string& text) {
   std::vector<std::string> out;
@@ -60,14 +62,14 @@ Documents read_split(const fs::path& dir) {
   return d;
 }
 
-std::int64_t option(const std::map<std::string, std::string>& o, const std::string& key, std::int64_t fallback, std::int64_t min) {
-  const auto it = o.find(key);
-  if (it == o.end()) return fallback;
-  std::int64_t v = 0;
-  const auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-  if (ec != std::errc() || p != it->second.data() + it->second.size() || v < min)
-    throw Error("text data option " + key + "='" + it->second + "' is invalid; expected an integer >= " + std::to_string(min));
-  return v;
+// Documents x len token ids (int64) must fit in kMaxTokenBytes.
+const Documents& checked(const Documents& d, std::int64_t len, const SpecOptions& options) {
+  const auto n = static_cast<std::int64_t>(d.tokens.size());
+  if (n > kMaxTokenBytes / 8 / len)
+    throw Error("--data '" + options.spec() + "': " + std::to_string(n) + " documents of len=" + std::to_string(len) + " tokens need " +
+                std::to_string(n * len * 8 / (1 << 20)) + " MiB, more than the limit of " + std::to_string(kMaxTokenBytes >> 20) +
+                " MiB; use a smaller len");
+  return d;
 }
 
 Dataset encode(const Documents& d, const std::unordered_map<std::string, std::int64_t>& ids, std::int64_t len) {
@@ -88,10 +90,11 @@ Dataset encode(const Documents& d, const std::unordered_map<std::string, std::in
 
 }  // namespace
 
-DataSplits read_text_dir(const fs::path& dir, const std::map<std::string, std::string>& options, const std::string& name) {
+DataSplits read_text_dir(const SpecOptions& options, const std::string& name) {
+  const std::int64_t vocab = options.integer("vocab", 10000, 3, kMaxVocabulary);
+  const std::int64_t len = options.integer("len", 200, 1, kMaxTextLength);
+  const fs::path dir = options.head();
   if (!fs::is_directory(dir)) throw Error("text data folder '" + dir.string() + "' does not exist");
-  const std::int64_t vocab = option(options, "vocab", 10000, 3);
-  const std::int64_t len = option(options, "len", 200, 1);
   const bool split = fs::is_directory(dir / "train");
   const Documents train = read_split(split ? dir / "train" : dir);
   std::unordered_map<std::string, std::int64_t> counts;
@@ -103,8 +106,8 @@ DataSplits read_text_dir(const fs::path& dir, const std::map<std::string, std::s
   for (std::size_t k = 0; k < ranked.size() && static_cast<std::int64_t>(k) + 2 < vocab; ++k) ids[ranked[k].first] = static_cast<std::int64_t>(k) + 2;
   DataSplits s;
   s.name = name;
-  s.train = encode(train, ids, len);
-  if (split && fs::is_directory(dir / "test")) s.test = encode(read_split(dir / "test"), ids, len);
+  s.train = encode(checked(train, len, options), ids, len);
+  if (split && fs::is_directory(dir / "test")) s.test = encode(checked(read_split(dir / "test"), len, options), ids, len);
   s.num_classes = 2;
   s.sample_shape = {len};
   s.vocabulary = vocab;

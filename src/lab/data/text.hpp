@@ -2,16 +2,19 @@
 // DIR/{pos,neg} with no test split). Lower-cased word tokens, a vocabulary of the most frequent
 // training tokens (0 = padding, 1 = unknown), sequences cut or left-padded to a fixed length.
 #pragma once
-#include <filesystem>
-#include <map>
 #include <string>
+#include <vector>
 
 #include "data/dataset.hpp"
+#include "data/spec_options.hpp"
 
 namespace initlab::lab {
 
-// options: vocab (default 10000 tokens, including padding and unknown), len (default 200).
-DataSplits read_text_dir(const std::filesystem::path& dir, const std::map<std::string, std::string>& options,
-                         const std::string& name);
+// text:DIR[,vocab=N,len=L]: vocab (default 10000 tokens, including padding and unknown; at most
+// kMaxVocabulary), len (default 200 tokens; at most kMaxTextLength).
+DataSplits read_text_dir(const SpecOptions& options, const std::string& name);
+inline constexpr std::int64_t kMaxVocabulary = 10'000'000;
+inline constexpr std::int64_t kMaxTextLength = 10'000;
+inline const std::vector<std::string> kTextKeys = {"vocab", "len"};
 
 }  // namespace initlab::lab

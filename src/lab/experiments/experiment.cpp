@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <limits>
+
 #include "experiments/recorder.hpp"
 #include "initlab/error.hpp"
 #include "initlab/spec.hpp"
@@ -29,7 +31,10 @@ void check_run_spec(const RunSpec& spec, DataCache& data) {
   const std::optional<NetworkInit> network = parse_network_init(spec.init);
   libtorch::make_plan(network ? network->base : spec.init, spec.bias, spec.overrides, spec.generator, 0);  // parses every spec
   const DataSplits& d = data.get(spec.data, spec.data_options);
+  check_loss(spec.train, d);
   auto probe = build_model(spec.model, d, spec.model_options);  // validates the model against the data
+  // The plan applied once to the probe: an --override that sets nothing fails here, before any run.
+  libtorch::apply_plan(*probe, libtorch::make_plan(network ? network->base : spec.init, spec.bias, spec.overrides, spec.generator, 0));
   if (network) check_network_init(probe, *network);
 }
 
@@ -37,6 +42,9 @@ Plan plan_experiment(const ExperimentConfig& c, DataCache& data) {
   validate(c.train);
   if (c.seeds < 1) throw Error("--seeds " + std::to_string(c.seeds) + " is invalid; expected >= 1");
   if (c.inits.empty()) throw Error("no init to train; expected --init or --inits");
+  if (c.first_seed > std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(c.seeds - 1))
+    throw Error("--seed " + std::to_string(c.first_seed) + " with --seeds " + std::to_string(c.seeds) +
+                " runs past the largest seed (2^64 - 1); expected a smaller --seed");
   RunSpec base = base_spec(c);
   for (const auto& init : c.inits) {
     RunSpec s = base;

@@ -2,16 +2,20 @@
 
 #include <torch/script.h>
 #include <torch/torch.h>
+#include <unistd.h>
 
-#include <functional>
-
-#include <limits>
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <cmath>
+#include <functional>
+#include <limits>
+#include <new>
 #include <numeric>
-#include <regex>
 #include <sstream>
 
 #include "data/dataset.hpp"
+#include "experiments/sweep_file.hpp"
 #include "initlab/error.hpp"
 #include "initlab/initializer.hpp"
 #include "initlab/mean_field.hpp"
@@ -26,22 +30,30 @@
 namespace initlab::lab {
 namespace {
 
+constexpr std::size_t kQuoted = 40;  // characters of a user's value an error message repeats
+constexpr double kBytesPerFloat = 4;
+// Per weighted layer a run keeps its output (pre), the activation's output (act) and the
+// retained gradient of pre; the statistics and the backward pass add a few layer-sized transients.
+constexpr double kKeptPerLayer = 3;
+constexpr double kTransientLayers = 3;
+
+std::string excerpt(std::string_view s) { return s.size() <= kQuoted ? std::string(s) : std::string(s.substr(0, kQuoted)) + "..."; }
+
 bool is_mlp(const std::string& spec) { return spec.rfind("mlp:", 0) == 0; }
 
-// mlp:WxL (an input of W, then L layers of W) or mlp:IN-W-...-W: every layer followed by the activation.
-std::vector<std::int64_t> mlp_widths(const std::string& spec) {
-  const std::string body = spec.substr(4);
-  if (body.find('-') != std::string::npos) return parse_widths(spec, body);
-  if (body.find('x') == std::string::npos) throw Error("propagate --model '" + spec + "' needs layers, e.g. mlp:100x10");
-  return parse_widths(spec, body.substr(0, body.find('x')) + "-" + body);
-}
+// In float64: a float32 variance of large but finite values would overflow to inf.
+double std_of(const torch::Tensor& t) { return t.numel() > 1 ? t.to(torch::kFloat64).std(/*unbiased=*/false).item<double>() : 0.0; }
 
-double std_of(const torch::Tensor& t) { return t.numel() > 1 ? t.std(/*unbiased=*/false).item<double>() : 0.0; }
+double product(const std::vector<std::int64_t>& v) {
+  double p = 1;
+  for (auto x : v) p *= static_cast<double>(x);
+  return p;
+}
 
 // The network under study, rebuilt for every init and seed.
 struct Subject {
   std::vector<std::int64_t> mlp;  // widths, for mlp: specs (the mean-field theory applies)
-  DataSplits data;                // shapes for the lab's other models
+  DataSplits data;                // shapes for the lab's models (for mlp: the widths' ends)
   bool file = false;              // a TorchScript model
 };
 
@@ -52,18 +64,22 @@ struct Built {
   std::function<torch::Tensor(const torch::Tensor&)> forward;
 };
 
+torch::jit::Module load_script(const std::string& model) {
+  const std::string path = model.substr(5);
+  try {
+    return torch::jit::load(path);
+  } catch (const std::exception&) {
+    throw Error("--model '" + excerpt(model) + "': '" + excerpt(path) + "' is not a TorchScript model (save one with torch.jit.save)");
+  }
+}
+
 Built build(const PropagateConfig& c, const Subject& subject, const std::string& init, std::uint64_t seed, const torch::Tensor& input) {
   const std::string bias = c.bias_std > 0 ? "normal:std=" + number_text(c.bias_std) : "zeros";
   const auto network = parse_network_init(init);  // lsuv, fixup, ...: drawn from their base, then applied (on this batch)
   const auto plan = libtorch::make_plan(network ? network->base : init, bias, {}, GeneratorKind::philox, seed);
   Built b;
   if (subject.file) {
-    const std::string path = c.model.substr(5);
-    try {
-      b.script = torch::jit::load(path);
-    } catch (const std::exception&) {
-      throw Error("--model '" + c.model + "': '" + path + "' is not a TorchScript model (save one with torch.jit.save)");
-    }
+    b.script = load_script(c.model);
     libtorch::apply_plan(*b.script, plan);
     if (network) apply_network_init(*b.script, *network, input);
     b.script->eval();
@@ -71,15 +87,8 @@ Built build(const PropagateConfig& c, const Subject& subject, const std::string&
     b.forward = [m = *b.script](const torch::Tensor& x) mutable { return m.forward({x}).toTensor(); };
     return b;
   }
-  if (!subject.mlp.empty()) {
-    b.net = torch::nn::Sequential();
-    for (std::size_t l = 1; l < subject.mlp.size(); ++l) {
-      b.net->push_back("fc" + std::to_string(l), torch::nn::Linear(subject.mlp[l - 1], subject.mlp[l]));
-      b.net->push_back("act" + std::to_string(l), make_activation(c.activation));
-    }
-  } else {
-    b.net = build_model(c.model, subject.data, ModelOptions{c.activation, false, 0.0});
-  }
+  // The same builder as train: for mlp: the last layer is the output layer, without activation.
+  b.net = build_model(c.model, subject.data, ModelOptions{c.activation, false, 0.0});
   libtorch::apply_plan(*b.net, plan);
   if (network) {
     DataSplits batch = subject.data;
@@ -118,41 +127,93 @@ JacobianSpectrum jacobian_spectrum(const std::function<torch::Tensor(const torch
 }
 
 // Mean-field prediction of each layer's pre-activation variance (mlp: specs): sigma_w^2 =
-// fan_in * Var(w) of the init, q_1 from the input's second moment.
+// fan_in * Var(w) of the init for that layer's shape, q_1 from the input's second moment. The
+// output layer's pre-activation follows the same map (its input is the last hidden activation).
+// Empty where the init gives no per-element stddev.
 std::vector<double> theory_of(const PropagateConfig& c, const std::string& init, const std::vector<std::int64_t>& widths,
                               const torch::Tensor& input) {
   const Nonlinearity nl = parse_nonlinearity(c.activation);
-  const auto target = target_of(parse_spec(init), Shape{widths[1], widths[0]}, Layout::torch);
+  const Initializer spec = parse_spec(init);
   std::vector<double> q;
   for (std::size_t l = 0; l + 1 < widths.size(); ++l) {
-    const double sw = target.stddev ? *target.stddev * std::sqrt(static_cast<double>(widths[l])) : 0.0;
+    const auto target = target_of(spec, Shape{widths[l + 1], widths[l]}, Layout::torch);
+    if (!target.stddev) return {};
+    const double sw = *target.stddev * std::sqrt(static_cast<double>(widths[l]));
     if (l == 0) q.push_back(sw * sw * input.pow(2).mean().item<double>() + c.bias_std * c.bias_std);
     else q.push_back(variance_map(MeanField{nl, default_param(nl), std::max(sw, 1e-300), c.bias_std}, q.back()));
   }
   return q;
 }
 
-std::vector<LayerStats> run_once(const PropagateConfig& c, const Subject& subject, const std::string& init, const torch::Tensor& input,
-                                 std::uint64_t seed, std::optional<JacobianSpectrum>* jacobian) {
+bool finite(const torch::Tensor& t) { return !t.defined() || torch::isfinite(t).all().item<bool>(); }
+
+// Where the forward signal first stops being finite, looking at every stage's output (not only
+// the probes), and whether that was an overflow (inf) or a NaN. A sum that overflows with both
+// signs gives NaN, not inf: in a Linear / Conv layer or a residual block of them, finite inputs
+// and finite weights can only make NaN that way, so there it counts as an overflow; a NaN or inf
+// in the weights themselves is reported as what it is.
+std::optional<InitPropagation::NonFinite> first_nonfinite_forward(const std::vector<Stage>& stages, const torch::Tensor& input) {
+  torch::NoGradGuard no_grad;
+  torch::Tensor y = input;
+  int layer = 0;
+  std::string name;
+  for (const auto& s : stages) {
+    const torch::Tensor x = y;
+    y = s.forward(x);
+    if (s.kind == StageKind::weighted) {
+      ++layer;
+      name = s.name;
+    }
+    if (finite(y)) continue;
+    std::string value = torch::isinf(y).any().item<bool>() ? "inf" : "nan";
+    if (value == "nan") {
+      bool weights_nan = false, weights_inf = false;
+      std::vector<torch::Tensor> params{s.bias};
+      for (const auto& [n, w] : s.weights) params.push_back(w);
+      for (const auto& w : params)
+        if (w.defined()) {
+          weights_nan = weights_nan || torch::isnan(w).any().item<bool>();
+          weights_inf = weights_inf || torch::isinf(w).any().item<bool>();
+        }
+      const bool linear_algebra = s.type == "Linear" || s.type.rfind("Conv", 0) == 0 || s.type == "ResidualBlock" ||
+                                  s.type == "ResidualConvBlock";
+      if (!weights_nan && (weights_inf || (linear_algebra && finite(x)))) value = "inf";
+    }
+    return InitPropagation::NonFinite{0, std::max(layer, 1), name, value, "forward"};
+  }
+  return std::nullopt;
+}
+
+struct RunResult {
+  std::vector<LayerStats> layers;
+  std::optional<InitPropagation::NonFinite> nonfinite;
+};
+
+RunResult run_once(const PropagateConfig& c, const Subject& subject, const std::string& init, const torch::Tensor& input,
+                   std::uint64_t seed, std::optional<JacobianSpectrum>* jacobian) {
   Built b = build(c, subject, init, seed, input);
   if (jacobian) *jacobian = jacobian_spectrum(b.forward, input, c.jacobian_samples);
-  torch::manual_seed(seed);
+  auto gen = at::detail::createCPUGenerator(seed);  // the study's own generator, not the process-wide one
   const ProbedForward f = probed_forward(b.stages, input, /*retain_pre_grad=*/true);
-  const torch::Tensor cotangent = torch::randn_like(f.output);
-  (f.output * cotangent).sum().backward();
+  const torch::Tensor cotangent = torch::randn(f.output.sizes(), gen, f.output.options());
+  if (f.output.requires_grad()) (f.output * cotangent).sum().backward();  // a TorchScript model may hold no trainable parameter
   // The mean-field line needs i.i.d. weights of a known variance: not for network schemes.
   const bool iid = !subject.mlp.empty() && !parse_network_init(init);
   const std::vector<double> theory = iid ? theory_of(c, init, subject.mlp, input) : std::vector<double>{};
-  std::vector<LayerStats> out;
+  RunResult r;
+  bool forward_finite = true;
   for (std::size_t l = 0; l < f.layers.size(); ++l) {
     const ProbedLayer& p = f.layers[l];
     LayerStats s;
     s.layer = static_cast<int>(l) + 1;
     s.name = p.name;
-    s.pre_mean = p.pre.mean().item<double>();
-    s.pre_var = p.pre.var(/*unbiased=*/false).item<double>();
+    {
+      const torch::Tensor pre = p.pre.detach().to(torch::kFloat64);
+      s.pre_mean = pre.mean().item<double>();
+      s.pre_var = pre.var(/*unbiased=*/false).item<double>();
+    }
     if (l < theory.size()) s.theory_var = theory[l];
-    s.act_mean = p.act.mean().item<double>();
+    s.act_mean = p.act.detach().to(torch::kFloat64).mean().item<double>();
     s.act_std = std_of(p.act);
     s.dead = dead_fraction(p.act).item<double>();
     s.saturated = saturated_fraction(p.activation, p.act).item<double>();
@@ -161,77 +222,170 @@ std::vector<LayerStats> run_once(const PropagateConfig& c, const Subject& subjec
     for (const auto& [name, w] : p.weights)
       if (w.grad().defined()) grads.push_back(w.grad().flatten());
     s.grad_weight_std = grads.empty() ? 0.0 : std_of(torch::cat(grads));
-    out.push_back(s);
+    forward_finite = forward_finite && finite(p.pre) && finite(p.act);
+    r.layers.push_back(s);
   }
-  return out;
+  forward_finite = forward_finite && finite(f.output);
+  if (!forward_finite) {
+    r.nonfinite = first_nonfinite_forward(b.stages, input);
+    if (!r.nonfinite) r.nonfinite = InitPropagation::NonFinite{0, 1, f.layers.empty() ? "" : f.layers[0].name, "nan", "forward"};
+  } else {
+    // Backward: from the output layer to the first, the first gradient that is not finite. With
+    // a finite forward pass, the lab's own layers make NaN only from inf - inf: an overflow.
+    for (std::size_t l = f.layers.size(); l-- > 0 && !r.nonfinite;) {
+      const ProbedLayer& p = f.layers[l];
+      std::vector<torch::Tensor> grads{p.pre.grad()};
+      for (const auto& [name, w] : p.weights) grads.push_back(w.grad());
+      for (const auto& g : grads)
+        if (!finite(g)) {
+          const bool inf = !subject.file || torch::isinf(g).any().item<bool>();
+          r.nonfinite = InitPropagation::NonFinite{0, static_cast<int>(l) + 1, p.name, inf ? "inf" : "nan", "backward"};
+          break;
+        }
+    }
+  }
+  return r;
 }
 
-}  // namespace
+// --- footprint ---------------------------------------------------------------------------------
 
-std::vector<SweepPoint> expand_sweep(const std::string& spec) {
-  static const std::regex sweep(R"(([A-Za-z_]+)=(logspace|linspace)\(([^,()]+),([^,()]+),([^,()]+)\))");
-  std::smatch m;
-  if (!std::regex_search(spec, m, sweep)) {
-    if (spec.find('(') != std::string::npos && spec.find("sqrt(") == std::string::npos)
-      throw Error("sweep in '" + spec + "' is not KEY=logspace(A,B,N) or KEY=linspace(A,B,N)");
-    return {{spec, std::nullopt}};
-  }
-  double a = 0, b = 0;
-  int n = 0;
-  try {
-    a = std::stod(m[3]);
-    b = std::stod(m[4]);
-    n = std::stoi(m[5]);
-  } catch (...) {
-    throw Error("sweep '" + m.str(0) + "' needs two numbers and a count");
-  }
-  const bool log = m[2] == "logspace";
-  if (n < 1 || n > 10000 || (log && (a <= 0 || b <= 0)))
-    throw Error("sweep '" + m.str(0) + "' is invalid; expected N in 1..10000 and, for logspace, A, B > 0");
-  std::vector<SweepPoint> out;
-  for (int i = 0; i < n; ++i) {
-    const double t = n == 1 ? 0.0 : static_cast<double>(i) / (n - 1);
-    const double v = log ? std::exp(std::log(a) + t * (std::log(b) - std::log(a))) : a + t * (b - a);
-    std::ostringstream os;
-    os.precision(6);
-    os << v;
-    out.push_back({m.prefix().str() + m[1].str() + "=" + os.str() + m.suffix().str(), std::stod(os.str())});
-  }
-  return out;
+bool parse_positive(std::string_view t, std::int64_t& v) {
+  const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  return !t.empty() && ec == std::errc() && p == t.data() + t.size() && v > 0;
 }
 
-std::vector<InitPropagation> propagate(const PropagateConfig& c) {
+// Floats per sample a chain of layers keeps, and its parameters.
+struct Tally {
+  double parameters = 0, kept = 0, widest = 0;
+  void layer(double params, double out, double kept_copies = kKeptPerLayer) {
+    parameters += params;
+    kept += kept_copies * out;
+    widest = std::max(widest, out);
+  }
+};
+
+Tally tally_lab_model(const std::string& model, const std::vector<std::int64_t>& sample, std::int64_t outputs, std::int64_t vocabulary) {
+  const auto colon = model.find(':');
+  const std::string kind = model.substr(0, colon);
+  const std::string arg = colon == std::string::npos ? "" : model.substr(colon + 1);
+  const double out = static_cast<double>(outputs);
+  Tally t;
+  if (kind == "mlp" || kind == "resmlp") {
+    const auto w = mlp_widths(model);
+    std::vector<double> d(w.begin(), w.end());
+    if (kind == "mlp") {
+      for (std::size_t i = 1; i < d.size(); ++i) t.layer((d[i - 1] + 1) * d[i], d[i]);
+    } else if (d.size() >= 3) {
+      t.layer((d[0] + 1) * d[1], d[1]);
+      for (std::size_t i = 1; i + 2 < d.size(); ++i) {
+        t.layer(2 * (d[i] + 1) * d[i], d[i], 3);  // fc1, act, fc2 inside the block
+        t.layer(0, d[i]);                         // the block's sum, its activation, the retained gradient
+      }
+      t.layer((d[d.size() - 2] + 1) * d.back(), d.back());
+    }
+  } else if (kind == "cnn" && sample.size() == 3) {
+    const double c = static_cast<double>(sample[0]), h = static_cast<double>(sample[1]), w = static_cast<double>(sample[2]);
+    const double h1 = std::floor((h - 2) / 2), w1 = std::floor((w - 2) / 2);
+    const double h2 = std::floor((h1 - 2) / 2), w2 = std::floor((w1 - 2) / 2);
+    if (h2 < 1 || w2 < 1) return t;  // the builder says why
+    t.layer(32 * (9 * c + 1), 32 * (h - 2) * (w - 2));
+    t.layer(0, 32 * h1 * w1, 1);  // pooling
+    t.layer(64 * (9 * 32 + 1), 64 * (h1 - 2) * (w1 - 2));
+    t.layer(0, 64 * h2 * w2, 1);
+    t.layer((64 * h2 * w2 + 1) * 64, 64);
+    t.layer(65 * out, out);
+  } else if (kind == "rescnn" && sample.size() == 3) {
+    std::int64_t channels = 0, blocks = 0;
+    const auto x = arg.find('x');
+    if (x == std::string::npos || !parse_positive(std::string_view(arg).substr(0, x), channels) ||
+        !parse_positive(std::string_view(arg).substr(x + 1), blocks))
+      return t;
+    const double ch = static_cast<double>(channels), hw = static_cast<double>(sample[1]) * static_cast<double>(sample[2]);
+    t.layer(ch * (9 * static_cast<double>(sample[0]) + 1), ch * hw);
+    for (std::int64_t b = 0; b < blocks; ++b) {
+      t.layer(2 * ch * (9 * ch + 1), ch * hw, 3);
+      t.layer(0, ch * hw);
+    }
+    t.layer(0, ch, 1);
+    t.layer((ch + 1) * out, out);
+  } else if (kind == "rnn") {
+    const auto dash = arg.find('-');
+    const std::string cell = arg.substr(0, dash);
+    if (dash == std::string::npos) return t;
+    const auto w = parse_widths(model, arg.substr(dash + 1));
+    if (w.size() != 2) return t;
+    const double gates = cell == "lstm" ? 4 : cell == "gru" ? 3 : 1, e = static_cast<double>(w[0]), hd = static_cast<double>(w[1]);
+    const double steps = sample.empty() ? 1 : product(sample);
+    t.layer(static_cast<double>(vocabulary) * e, steps * e);
+    t.layer(gates * hd * (e + hd + 2), steps * (gates + 2) * hd);
+    t.layer((hd + 1) * out, out);
+  } else if (kind == "toy") {
+    t.layer(60, 10);
+    t.layer(11, 1);
+  }
+  return t;
+}
+
+Footprint footprint_of(const Tally& t, double in, double out, std::int64_t batch, int jacobian_samples) {
+  Footprint f;
+  f.parameters = t.parameters;
+  const double b = static_cast<double>(batch);
+  double floats = 2 * t.parameters                    // weights and their gradients
+                  + b * (in + out)                    // the input batch, the cotangent
+                  + b * (t.kept + kTransientLayers * t.widest);
+  if (jacobian_samples > 0) floats += 6 * out * in;   // one input's rows, stacked, in float64, and the SVD's work
+  f.bytes = floats * kBytesPerFloat;
+  return f;
+}
+
+std::string first_line(const char* what) {
+  std::string s(what ? what : "");
+  if (const auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
+  return s.size() <= 300 ? s : s.substr(0, 300) + "...";
+}
+
+std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
   if (c.batch < 2) throw Error("--batch " + std::to_string(c.batch) + " is invalid; expected >= 2");
-  if (c.seeds < 1) throw Error("--seeds " + std::to_string(c.seeds) + " is invalid; expected >= 1");
+  if (c.seeds < 1 || c.seeds > kMaxSeeds)
+    throw Error("--seeds " + std::to_string(c.seeds) + " is invalid; expected 1.." + std::to_string(kMaxSeeds));
   if (c.jacobian_samples < 0) throw Error("--jacobian " + std::to_string(c.jacobian_samples) + " is invalid; expected >= 0 samples");
-  if (!(c.bias_std >= 0)) throw Error("--bias-std must be >= 0");
+  if (!(c.bias_std >= 0) || !std::isfinite(c.bias_std))
+    throw Error("--bias-std " + number_text(c.bias_std) + " is invalid; expected a finite number >= 0");
+  if (!(c.max_memory_bytes >= 0) || !std::isfinite(c.max_memory_bytes))
+    throw Error("--max-memory " + number_text(c.max_memory_bytes / 1e9) + " is invalid; expected a finite number of GB > 0");
   make_activation(c.activation);  // validates
   Subject subject;
   subject.file = c.model.rfind("file:", 0) == 0;
   if (is_mlp(c.model)) subject.mlp = mlp_widths(c.model);
+  else if (c.model.size() > kMaxModelSpecLength) mlp_widths(c.model);  // the length error, worded once
   std::vector<SweepPoint> inits;
   for (const auto& i : c.inits)
     for (const auto& e : expand_sweep(i)) {
-      if (!parse_network_init(e.spec)) parse_spec(e.spec);  // every spec checked before any work
+      try {
+        if (!parse_network_init(e.spec)) parse_spec(e.spec);  // every spec checked before any work
+      } catch (const Error& err) {
+        throw Error("--init '" + excerpt(e.spec) + "': " + first_line(err.what()));
+      }
       inits.push_back(e);
     }
   if (inits.empty()) throw Error("--init is required");
-  torch::Tensor input;
-  if (c.input == "gaussian" || c.input.rfind("gaussian:", 0) == 0) {
-    std::vector<std::int64_t> shape;
+
+  // The input's shape first; nothing large is allocated before the footprint is checked.
+  std::vector<std::int64_t> shape;
+  std::int64_t batch = c.batch;
+  const bool gaussian = c.input == "gaussian" || c.input.rfind("gaussian:", 0) == 0;
+  if (gaussian) {
     if (c.input != "gaussian") {
       try {
         shape = parse_shape(c.input.substr(std::string("gaussian:").size()));
       } catch (const Error& e) {
-        throw Error("--input '" + c.input + "': " + e.what() + " (expected gaussian:SHAPE, e.g. gaussian:1x28x28)");
+        throw Error("--input '" + excerpt(c.input) + "': " + first_line(e.what()) + " (expected gaussian:SHAPE, e.g. gaussian:1x28x28)");
       }
+    } else if (!subject.mlp.empty()) {
+      shape = {subject.mlp.front()};
+    } else {
+      throw Error("--model '" + excerpt(c.model) + "' needs the input's shape: --input gaussian:SHAPE (e.g. gaussian:1x28x28) or data:SPEC");
     }
-    else if (!subject.mlp.empty()) shape = {subject.mlp.front()};
-    else throw Error("--model '" + c.model + "' needs the input's shape: --input gaussian:SHAPE (e.g. gaussian:1x28x28) or data:SPEC");
-    torch::manual_seed(c.seed);
-    std::vector<std::int64_t> sizes{c.batch};
-    sizes.insert(sizes.end(), shape.begin(), shape.end());
-    input = torch::randn(sizes);
     subject.data.name = c.input;
     subject.data.num_classes = 10;
     subject.data.sample_shape = shape;
@@ -239,23 +393,79 @@ std::vector<InitPropagation> propagate(const PropagateConfig& c) {
     DataOptions o;
     o.val_fraction = 0;
     subject.data = load_data(c.input.substr(5), o);
-    input = subject.data.train.x.slice(0, 0, std::min(c.batch, subject.data.train.size())).to(torch::kFloat32);
-    if (!subject.mlp.empty()) input = input.flatten(1);
+    shape = subject.data.sample_shape;
+    batch = std::min(c.batch, subject.data.train.size());
+    if (batch < 2) throw Error("--input '" + excerpt(c.input) + "' has " + std::to_string(batch) + " training samples; expected >= 2");
   } else {
-    throw Error("--input '" + c.input + "' is unknown; expected gaussian, gaussian:SHAPE or data:SPEC");
+    throw Error("--input '" + excerpt(c.input) + "' is unknown; expected gaussian, gaussian:SHAPE or data:SPEC");
   }
-  if (!subject.mlp.empty() && (input.dim() != 2 || input.size(1) != subject.mlp.front()))
-    throw Error("--input '" + c.input + "' has " + std::to_string(input[0].numel()) + " features but --model '" + c.model + "' takes " +
-                std::to_string(subject.mlp.front()));
+  const double features = product(shape);
+  if (!subject.mlp.empty()) {
+    if (features != static_cast<double>(subject.mlp.front()))
+      throw Error("--input '" + excerpt(c.input) + "' has " + number_text(features) + " features but --model '" + excerpt(c.model) +
+                  "' takes " + std::to_string(subject.mlp.front()));
+    // propagate reads no labels: the output layer is as wide as the spec says
+    subject.data.task = Task::classification;
+    subject.data.num_classes = subject.data.num_outputs = subject.mlp.back();
+  }
+
+  // The footprint of one run, refused above the limit before the input or any net is allocated.
+  const std::int64_t data_outputs = subject.data.task == Task::regression ? subject.data.num_outputs : subject.data.num_classes;
+  Footprint footprint;
+  if (subject.file) {
+    // The module's own parameters, and its layers' outputs for one sample.
+    check_footprint("--input '" + excerpt(c.input) + "'", footprint_of(Tally{}, features, 0, batch, 0), batch, c.max_memory_bytes);
+    torch::jit::Module m = load_script(c.model);
+    Tally t;
+    for (const auto& p : m.parameters()) t.parameters += static_cast<double>(p.numel());
+    torch::Tensor one = gaussian ? torch::zeros(shape).unsqueeze(0) : subject.data.train.x.slice(0, 0, 1).to(torch::kFloat32);
+    double out = 1;
+    {
+      torch::NoGradGuard no_grad;
+      auto stages = stages_of(m, one);
+      const ProbedForward f = probed_forward(stages, one, false);
+      for (const auto& l : f.layers) t.layer(0, static_cast<double>(l.pre.numel()));
+      out = static_cast<double>(f.output.numel());
+    }
+    footprint = footprint_of(t, features, out, batch, c.jacobian_samples);
+  } else {
+    const Tally t = tally_lab_model(c.model, shape, subject.mlp.empty() ? data_outputs : subject.mlp.back(), subject.data.vocabulary);
+    const double out = subject.mlp.empty() ? static_cast<double>(data_outputs) : static_cast<double>(subject.mlp.back());
+    footprint = footprint_of(t, features, out, batch, c.jacobian_samples);
+  }
+  check_footprint("--model '" + excerpt(c.model) + "'", footprint, batch, c.max_memory_bytes);
+
+  torch::Tensor input;
+  if (gaussian) {
+    auto gen = at::detail::createCPUGenerator(c.seed);
+    std::vector<std::int64_t> sizes{batch};
+    sizes.insert(sizes.end(), shape.begin(), shape.end());
+    input = torch::randn(sizes, gen);
+  } else {
+    input = subject.data.train.x.slice(0, 0, batch).to(torch::kFloat32);
+  }
+  if (!subject.mlp.empty()) input = input.flatten(1);
+
   std::vector<InitPropagation> out;
+  const std::size_t runs = inits.size() * static_cast<std::size_t>(c.seeds);
+  std::size_t run = 0;
   for (const auto& [init, value] : inits) {
     InitPropagation p;
     p.init = init;
     p.sweep_value = value;
     std::vector<double> finals;
+    bool nan = false, overflow = false;
     for (int k = 0; k < c.seeds; ++k) {
-      p.seeds.push_back(run_once(c, subject, init, input, c.seed + static_cast<std::uint64_t>(k),
-                                 k == 0 && c.jacobian_samples > 0 ? &p.jacobian : nullptr));
+      if (c.progress) c.progress(PropagateProgress{run++, runs, init, k, footprint.bytes});
+      RunResult r = run_once(c, subject, init, input, c.seed + static_cast<std::uint64_t>(k),
+                             k == 0 && c.jacobian_samples > 0 ? &p.jacobian : nullptr);
+      if (r.nonfinite) {
+        r.nonfinite->seed_index = k;
+        nan = nan || r.nonfinite->value == "nan";
+        overflow = overflow || r.nonfinite->value == "inf";
+        if (!p.nonfinite) p.nonfinite = r.nonfinite;
+      }
+      p.seeds.push_back(std::move(r.layers));
       const auto& s = p.seeds.back();
       p.forward_ratio += (s.front().act_std > 0 ? s.back().act_std / s.front().act_std : 0.0) / c.seeds;
       p.backward_ratio += (s.back().grad_pre_std > 0 ? s.front().grad_pre_std / s.back().grad_pre_std : 0.0) / c.seeds;
@@ -265,14 +475,115 @@ std::vector<InitPropagation> propagate(const PropagateConfig& c) {
     double ss = 0;
     for (double f : finals) ss += (f - mean) * (f - mean);
     p.final_act_std_spread = std::sqrt(ss / static_cast<double>(finals.size()));
-    const auto bad_low = [](double r) { return !(r >= kVanishingRatio); };
+    const auto bad_low = [](double r) { return r < kVanishingRatio; };
     const auto bad_high = [](double r) { return r > kExplodingRatio; };
-    p.verdict = bad_high(p.forward_ratio) || bad_high(p.backward_ratio)  ? "exploding"
-                : bad_low(p.forward_ratio) || bad_low(p.backward_ratio) ? "vanishing"
-                                                                         : "stable";
+    p.verdict = nan                                                     ? "nan"
+                : overflow || bad_high(p.forward_ratio) || bad_high(p.backward_ratio) ? "exploding"
+                : bad_low(p.forward_ratio) || bad_low(p.backward_ratio)             ? "vanishing"
+                : std::isnan(p.forward_ratio) || std::isnan(p.backward_ratio)       ? "nan"
+                                                                                      : "stable";
     out.push_back(std::move(p));
   }
   return out;
+}
+
+}  // namespace
+
+std::string bytes_text(double bytes) {
+  const char* units[] = {"bytes", "KB", "MB", "GB", "TB", "PB", "EB"};
+  int u = 0;
+  while (bytes >= 1000 && u < 6) {
+    bytes /= 1000;
+    ++u;
+  }
+  std::ostringstream os;
+  os.precision(bytes < 10 && u > 0 ? 2 : 3);
+  os << bytes << " " << units[u];
+  return os.str();
+}
+
+double default_max_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return 4e9;
+  return 0.5 * static_cast<double>(pages) * static_cast<double>(page);
+}
+
+void check_footprint(const std::string& what, const Footprint& f, std::int64_t batch, double limit_bytes) {
+  const bool given = limit_bytes > 0;
+  const double limit = given ? limit_bytes : default_max_memory_bytes();
+  if (f.bytes <= limit) return;
+  std::ostringstream params;
+  params.precision(3);
+  params << f.parameters;
+  throw Error(what + " needs about " + bytes_text(f.bytes) + " for one run (" + params.str() + " parameters, --batch " +
+              std::to_string(batch) + "); the limit is " + bytes_text(limit) +
+              (given ? " (--max-memory)" : " (half of this machine's " + bytes_text(2 * limit) + " of memory)") +
+              ": raise it with --max-memory GB, or use a smaller model or --batch");
+}
+
+Footprint lab_model_footprint(const std::string& model, const std::vector<std::int64_t>& sample_shape, std::int64_t batch,
+                              std::int64_t outputs, std::int64_t vocabulary, int jacobian_samples) {
+  const Tally t = tally_lab_model(model, sample_shape, outputs, vocabulary);
+  double out = static_cast<double>(outputs);
+  if (model.rfind("mlp:", 0) == 0 || model.rfind("resmlp:", 0) == 0) out = static_cast<double>(mlp_widths(model).back());
+  return footprint_of(t, product(sample_shape), out, batch, jacobian_samples);
+}
+
+std::vector<SweepPoint> expand_sweep(const std::string& spec) {
+  if (spec.size() > kMaxInitSpecLength)
+    throw Error("--init '" + excerpt(spec) + "' is " + std::to_string(spec.size()) + " characters long; at most " +
+                std::to_string(kMaxInitSpecLength) + " are accepted");
+  const auto find_range = [&](std::size_t from) { return std::min(spec.find("logspace(", from), spec.find("linspace(", from)); };
+  const std::size_t at = find_range(0);
+  if (at == std::string::npos) {
+    if (spec.find('(') != std::string::npos && spec.find("sqrt(") == std::string::npos)
+      throw Error("--init '" + excerpt(spec) + "': a sweep is KEY=logspace(A,B,N) or KEY=linspace(A,B,N)");
+    return {{spec, std::nullopt}};
+  }
+  const auto is_key_char = [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)) || ch == '_'; };
+  std::size_t key = at > 0 && spec[at - 1] == '=' ? at - 1 : at;  // the start of KEY in KEY=
+  while (key < at && key > 0 && is_key_char(spec[key - 1])) --key;
+  if (key + 1 >= at)
+    throw Error("--init '" + excerpt(spec) + "': a sweep is KEY=logspace(A,B,N) or KEY=linspace(A,B,N), after a parameter name and '='");
+  const std::size_t close = spec.find(')', at);
+  const std::size_t end = close == std::string::npos ? spec.size() : close + 1;
+  if (find_range(end) != std::string::npos)
+    throw Error("--init '" + excerpt(spec) + "' holds more than one sweep; expected at most one KEY=logspace(A,B,N) or KEY=linspace(A,B,N)");
+  std::vector<double> values;
+  try {
+    values = parse_number_range(std::string_view(spec).substr(at, end - at));
+  } catch (const Error& e) {
+    throw Error("--init '" + excerpt(spec) + "': " + first_line(e.what()));
+  }
+  std::vector<SweepPoint> out;
+  out.reserve(values.size());
+  for (double v : values) {
+    std::ostringstream os;
+    os.precision(6);
+    os << v;
+    out.push_back({spec.substr(0, at) + os.str() + spec.substr(end), std::stod(os.str())});
+  }
+  return out;
+}
+
+std::vector<InitPropagation> propagate(const PropagateConfig& config) {
+  // A LibTorch error that gets past the checks is one line, never its stack frames.
+  try {
+    return propagate_checked(config);
+  } catch (const Error&) {
+    throw;
+  } catch (const c10::Error& e) {
+    throw Error("propagate: LibTorch: " + first_line(e.what_without_backtrace()));
+  } catch (const std::bad_alloc&) {
+    throw Error("propagate: out of memory (the estimate was under the limit, but the machine had less free): lower --batch or the model's size");
+  } catch (const std::exception& e) {
+    // The TorchScript interpreter's errors: two tracebacks, then the error itself on the last line.
+    std::string what = e.what();
+    while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
+    const bool script = what.find("Traceback of TorchScript") != std::string::npos;
+    if (const auto nl = what.rfind('\n'); script && nl != std::string::npos) what = what.substr(nl + 1);
+    throw Error(std::string(script ? "propagate: LibTorch: " : "propagate: ") + first_line(what.c_str()));
+  }
 }
 
 }  // namespace initlab::lab

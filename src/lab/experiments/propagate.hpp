@@ -3,16 +3,28 @@
 // the pre-activation variance beside the measurement (seed notebook 003: final-layer std of a
 // 10-layer ReLU net against the init std, 1e-4 to 10 on a log scale).
 #pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace initlab::lab {
 
+// Where a study stands, before each run (the CLI shows it on a terminal).
+struct PropagateProgress {
+  std::size_t run = 0, runs = 0;  // 0-based run about to start; inits x seeds
+  std::string init;
+  int seed_index = 0;
+  double bytes_per_run = 0;       // the estimate the study was admitted with
+};
+
 struct PropagateConfig {
-  // mlp:WxL (input W, L layers of W, each followed by the activation) or mlp:IN-W-...-W; any
-  // other lab model (cnn, rescnn:CxK, resmlp:..., build_model); file:M.pt (TorchScript)
-  std::string model = "mlp:100x10";
+  // Any lab model, read exactly as train reads it (build_model; models.hpp, docs/models.md):
+  // mlp:IN-W-...-OUT (the mean-field prediction beside; the last layer is the linear output
+  // layer, reported like the others), resmlp:..., cnn, rescnn:CxK; or file:M.pt (TorchScript).
+  std::string model = "mlp:100-100x10-100";
   std::string activation = "relu";
   std::vector<std::string> inits;     // each may hold one sweep: normal:std=logspace(1e-4,10,50)
   double bias_std = 0.0;
@@ -21,7 +33,33 @@ struct PropagateConfig {
   int seeds = 1;
   std::uint64_t seed = 0;
   int jacobian_samples = 0;           // > 0: singular values of d output / d input for that many inputs
+  double max_memory_bytes = 0;        // refuse a study whose one run needs more (0: default_max_memory_bytes())
+  std::function<void(const PropagateProgress&)> progress;  // optional; called before every run
 };
+
+// Limits checked before any work: the length of one --init, the seeds per init.
+inline constexpr std::size_t kMaxInitSpecLength = 1000;  // characters
+inline constexpr int kMaxSeeds = 1000;
+
+// What one run holds at its peak (inits and seeds run one after another, each freeing its net):
+// parameters and their gradients, the input batch, every layer's kept outputs, retained gradients
+// and transients, and the Jacobian's rows. An estimate from the spec and the input shape alone
+// (file: models: from the loaded module and one sample), made before anything large is allocated.
+struct Footprint {
+  double parameters = 0;
+  double bytes = 0;
+};
+// A lab model (not file:) on inputs of `sample_shape`, `batch` at a time; `outputs`: the last
+// layer's width where the data decides it (cnn, rescnn, rnn); `vocabulary`: for rnn: models.
+Footprint lab_model_footprint(const std::string& model, const std::vector<std::int64_t>& sample_shape, std::int64_t batch,
+                              std::int64_t outputs, std::int64_t vocabulary, int jacobian_samples);
+// Half the machine's physical memory (sysconf); 4 GB where it cannot be read.
+double default_max_memory_bytes();
+// Throws Error "<what> needs about X for one run (N parameters, --batch B); the limit is Y (...):
+// raise it with --max-memory GB ..." when f.bytes > limit_bytes (0: the default).
+void check_footprint(const std::string& what, const Footprint& f, std::int64_t batch, double limit_bytes);
+// "1.5 GB", "820 MB", "4.0 TB" (powers of 1000).
+std::string bytes_text(double bytes);
 
 // Singular values of the input-output Jacobian at initialization (Pennington et al. 2017,
 // "Resurrecting the sigmoid in deep learning through dynamical isometry").
@@ -51,15 +89,28 @@ struct InitPropagation {
   double forward_ratio = 0;   // act_std(last) / act_std(first), mean over seeds
   double backward_ratio = 0;  // grad_pre_std(first) / grad_pre_std(last), mean over seeds
   double final_act_std_spread = 0;  // std over seeds of the last layer's act_std
-  std::string verdict;        // vanishing | stable | exploding
+  // exploding: a ratio above kExplodingRatio, or the signal overflowed to inf; vanishing: a ratio
+  // below kVanishingRatio (a zero signal included); nan: a NaN appeared (with no overflow before it).
+  std::string verdict;        // vanishing | stable | exploding | nan
+  struct NonFinite {
+    int seed_index = 0;       // the first seed where it happened
+    int layer = 0;            // 1-based, as LayerStats::layer
+    std::string name;
+    std::string value;        // inf (an overflow) | nan
+    std::string pass;         // forward | backward
+  };
+  std::optional<NonFinite> nonfinite;  // where the first non-finite value appeared
   std::optional<JacobianSpectrum> jacobian;  // first seed, when requested
 };
 
 inline constexpr double kVanishingRatio = 1e-2;  // verdict thresholds on the ratios above
 inline constexpr double kExplodingRatio = 1e2;
 
-// Expands one sweep "key=logspace(a,b,n)" or "key=linspace(a,b,n)" inside a spec into n specs,
-// each with its value of the swept key (none when the spec holds no sweep).
+// Expands one sweep "KEY=logspace(A,B,N)" or "KEY=linspace(A,B,N)" inside a spec into N specs,
+// each with its value of the swept key (6 significant digits, the value the run uses; none when
+// the spec holds no sweep). The range is read by parse_number_range (sweep_file.hpp: iterative,
+// N a whole number 1..10000); a spec over kMaxInitSpecLength characters or with two sweeps is an
+// Error, which quotes at most 40 characters of the spec.
 struct SweepPoint {
   std::string spec;
   std::optional<double> value;

@@ -25,6 +25,10 @@ nlohmann::json propagation_json(const std::vector<InitPropagation>& results) {
     out.push_back({{"init", r.init}, {"sweep_value", optional_json(r.sweep_value)}, {"forward_ratio", r.forward_ratio},
                    {"backward_ratio", r.backward_ratio}, {"final_act_std_spread", r.final_act_std_spread}, {"verdict", r.verdict},
                    {"seeds", seeds}});
+    out.back()["nonfinite"] = r.nonfinite ? nlohmann::json{{"seed_index", r.nonfinite->seed_index}, {"layer", r.nonfinite->layer},
+                                                             {"name", r.nonfinite->name}, {"value", r.nonfinite->value},
+                                                             {"pass", r.nonfinite->pass}}
+                                          : nlohmann::json();
     if (r.jacobian)
       out.back()["jacobian"] = {{"mean_squared_singular_value", r.jacobian->mean_squared}, {"max", r.jacobian->max},
                                 {"min", r.jacobian->min}, {"condition", r.jacobian->condition}, {"spread", r.jacobian->spread}};

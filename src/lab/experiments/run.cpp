@@ -51,7 +51,6 @@ RunResult run_one(const RunSpec& spec, const DataSplits& data, const std::atomic
   libtorch::InitPlan plan = libtorch::make_plan(network ? network->base : spec.init, spec.bias, spec.overrides, spec.generator, spec.seed);
   RunResult result;
   try {
-    torch::manual_seed(spec.seed);  // what the plan does not draw (none of the lab's parameters) and dropout start from the seed
     torch::nn::Sequential model = build_model(spec.model, data, spec.model_options);
     libtorch::apply_plan(*model, plan);
     if (network)
@@ -71,6 +70,8 @@ RunResult run_one(const RunSpec& spec, const DataSplits& data, const std::atomic
       monitor->finish();
       result.monitor = monitor->record();
     }
+    if (callbacks.note)
+      for (const auto& n : outcome.notes) callbacks.note("  " + n);
     result.status = outcome.status;
     result.diverged_epoch = outcome.diverged_epoch;
     result.epochs = outcome.epochs;

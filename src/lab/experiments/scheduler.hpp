@@ -11,12 +11,14 @@
 #include "experiments/events.hpp"
 #include "experiments/plan.hpp"
 #include "experiments/recorder.hpp"
+#include "experiments/worker_pool.hpp"
 
 namespace initlab::lab {
 
 struct ScheduleOptions {
   int jobs = 1;                              // > 1: worker processes
   std::vector<std::string> worker_command;   // argv that starts a worker (`initlab worker`); needed when jobs > 1
+  std::shared_ptr<WorkerPool> pool;          // workers already there (MPI ranks): used instead of the above
 };
 
 struct ExecutionReport {
@@ -31,9 +33,9 @@ struct ExecutionReport {
 ExecutionReport execute(const Plan& plan, Recorder& recorder, DataCache& data, RunEvents& events,
                         const ScheduleOptions& options, const std::atomic<bool>* stop);
 
-// The worker side of --jobs: reads run specs (one JSON line each) from in_fd, trains each in
-// this process with one thread, and writes its epochs, notes and result as JSON lines to
-// out_fd, until told to quit or in_fd closes. Returns the process exit code.
-int worker_main(int in_fd, int out_fd, const std::atomic<bool>* stop);
+// A worker: reads run specs (one JSON line each) from the channel, trains each in this process
+// with one thread, and writes its epochs, notes and result back as JSON lines, until told to
+// quit or the scheduler is gone. Returns the process exit code.
+int worker_main(WorkerChannel& channel, const std::atomic<bool>* stop);
 
 }  // namespace initlab::lab

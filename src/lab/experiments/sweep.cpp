@@ -54,7 +54,6 @@ nlohmann::json sweep_config_json(const SweepFile& s) {
 // with autograd and SGD: the basis of the sweep's time estimate.
 double seconds_per_step(const RunSpec& spec, const DataSplits& data) {
   torch::NoGradGuard no_grad_outside;
-  torch::manual_seed(0);
   auto model = build_model(spec.model, data, spec.model_options);
   const std::int64_t b = std::min<std::int64_t>(spec.train.batch, data.train.size());
   if (b < 1) return 0;

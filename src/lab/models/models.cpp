@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <optional>
+
 #include <charconv>
 #include <numeric>
 
@@ -26,6 +28,21 @@ torch::nn::AnyModule activation_module(const std::string& name) {
 
 }  // namespace
 
+namespace {
+
+constexpr std::size_t kQuoted = 40;  // characters of a user's spec an error message repeats
+
+// The spec as an error message repeats it: at most kQuoted characters, then "...".
+std::string excerpt(const std::string& s) { return s.size() <= kQuoted ? s : s.substr(0, kQuoted) + "..."; }
+
+void check_length(const std::string& spec) {
+  if (spec.size() > kMaxModelSpecLength)
+    throw Error("--model '" + excerpt(spec) + "' is " + std::to_string(spec.size()) + " characters long; at most " +
+                std::to_string(kMaxModelSpecLength) + " are accepted");
+}
+
+}  // namespace
+
 std::vector<std::int64_t> parse_widths(const std::string& spec, const std::string& text) {
   std::vector<std::int64_t> widths;
   std::size_t pos = 0;
@@ -40,12 +57,33 @@ std::vector<std::int64_t> parse_widths(const std::string& spec, const std::strin
       return !t.empty() && ec == std::errc() && p == t.data() + t.size() && v > 0;
     };
     const bool ok = x == std::string::npos ? parse(part, width) : parse(part.substr(0, x), width) && parse(part.substr(x + 1), repeat);
-    if (!ok) throw Error("--model '" + spec + "': '" + part + "' is not a width N or NxK (K layers of N)");
-    for (std::int64_t k = 0; k < repeat; ++k) widths.push_back(width);
+    if (!ok) throw Error("--model '" + excerpt(spec) + "': '" + excerpt(part) + "' is not a width N or NxK (K layers of N)");
+    if (repeat > kMaxModelLayers + 1 - static_cast<std::int64_t>(widths.size()))  // IN and one width per layer
+      throw Error("--model '" + excerpt(spec) + "' has more than " + std::to_string(kMaxModelLayers) + " layers; at most " +
+                  std::to_string(kMaxModelLayers) + " are accepted");
+    widths.insert(widths.end(), static_cast<std::size_t>(repeat), width);
     pos = end + 1;
   }
-  if (widths.size() < 2) throw Error("--model '" + spec + "' needs at least two widths, e.g. mlp:784-128-10");
+  if (widths.size() < 2) throw Error("--model '" + excerpt(spec) + "' needs at least two widths, e.g. mlp:784-128-10");
   return widths;
+}
+
+std::vector<std::int64_t> mlp_widths(const std::string& spec) {
+  check_length(spec);
+  const auto colon = spec.find(':');
+  const std::string kind = spec.substr(0, colon);
+  const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  if (kind != "mlp" && kind != "resmlp") throw Error("--model '" + excerpt(spec) + "' is not mlp:IN-W-...-OUT or resmlp:IN-W...-OUT");
+  if (arg.empty()) throw Error("--model '" + excerpt(spec) + "' needs widths, e.g. " + kind + ":784-128-10");
+  // A lone NxK was propagate's "input N, then K activated layers of N" and would be train's K
+  // widths of N: two networks for one string, so neither.
+  if (arg.find('-') == std::string::npos && arg.find('x') != std::string::npos) {
+    const std::string n = arg.substr(0, arg.find('x')), k = excerpt(arg.substr(arg.find('x') + 1));
+    throw Error("--model '" + excerpt(spec) + "' is ambiguous: widths are a list IN-W-...-OUT (NxK is K widths of N; the last layer " +
+                "is the output, without activation); for an input of " + excerpt(n) + " and " + k + " layers of " + excerpt(n) +
+                " write " + kind + ":" + excerpt(n) + "-" + excerpt(arg) + " (see docs/models.md)");
+  }
+  return parse_widths(spec, arg);
 }
 
 namespace {
@@ -55,17 +93,37 @@ std::int64_t outputs_of(const DataSplits& d) { return d.task == Task::regression
 void check_ends(const std::string& spec, const std::vector<std::int64_t>& w, const DataSplits& d) {
   const std::int64_t in = std::accumulate(d.sample_shape.begin(), d.sample_shape.end(), std::int64_t{1}, std::multiplies<>());
   if (w.front() != in)
-    throw Error("--model '" + spec + "' takes " + std::to_string(w.front()) + " inputs but --data '" + d.name + "' samples have " +
+    throw Error("--model '" + excerpt(spec) + "' takes " + std::to_string(w.front()) + " inputs but --data '" + excerpt(d.name) + "' samples have " +
                 std::to_string(in));
   if (w.back() != outputs_of(d))
-    throw Error("--model '" + spec + "' has " + std::to_string(w.back()) + " outputs but --data '" + d.name + "' needs " +
+    throw Error("--model '" + excerpt(spec) + "' has " + std::to_string(w.back()) + " outputs but --data '" + excerpt(d.name) + "' needs " +
                 std::to_string(outputs_of(d)));
 }
+
+// Dropout whose masks come from a generator the run owns (set_dropout_generator): the same draws
+// as torch::nn::Dropout from a generator seeded alike, without the process-wide generator.
+class SeededDropoutImpl : public torch::nn::Cloneable<SeededDropoutImpl> {
+ public:
+  explicit SeededDropoutImpl(double p) : p_(p) {}
+  void reset() override {}
+  torch::Tensor forward(const torch::Tensor& x) {
+    if (!is_training() || p_ == 0) return x;
+    if (!generator_) throw Error("dropout has no generator: set_dropout_generator() before training");
+    return x * at::empty_like(x).bernoulli_(1 - p_, *generator_) / (1 - p_);
+  }
+  void set_generator(const at::Generator& g) { generator_ = g; }
+  void pretty_print(std::ostream& stream) const override { stream << "Dropout(p=" << p_ << ")"; }
+
+ private:
+  double p_;
+  std::optional<at::Generator> generator_;
+};
+TORCH_MODULE(SeededDropout);
 
 void add_hidden(torch::nn::Sequential& net, const std::string& suffix, std::int64_t width, const ModelOptions& o) {
   if (o.batchnorm) net->push_back("bn" + suffix, torch::nn::BatchNorm1d(width));
   net->push_back("act" + suffix, activation_module(o.activation));
-  if (o.dropout > 0) net->push_back("drop" + suffix, torch::nn::Dropout(o.dropout));
+  if (o.dropout > 0) net->push_back("drop" + suffix, SeededDropout(o.dropout));
 }
 
 torch::nn::Sequential mlp(const std::vector<std::int64_t>& w, const ModelOptions& o) {
@@ -108,7 +166,7 @@ torch::nn::Sequential resmlp(const std::vector<std::int64_t>& w, const ModelOpti
 
 torch::nn::Sequential seed_cnn(const DataSplits& d, const ModelOptions& o) {
   if (d.sample_shape.size() != 3)
-    throw Error("--model cnn needs image data (channels x height x width); --data '" + d.name + "' has samples of rank " +
+    throw Error("--model cnn needs image data (channels x height x width); --data '" + excerpt(d.name) + "' has samples of rank " +
                 std::to_string(d.sample_shape.size()));
   const std::int64_t c = d.sample_shape[0], h = d.sample_shape[1], w = d.sample_shape[2];
   // Keras-style 'valid' 3x3 convolutions and 2x2 max pooling, as in the seed notebook.
@@ -144,7 +202,7 @@ TORCH_MODULE(ResidualConvBlock);
 // classifier. Plain (no normalization), so initialization decides whether it trains.
 torch::nn::Sequential rescnn(const std::string& spec, const std::string& arg, const DataSplits& d, const ModelOptions& o) {
   if (d.sample_shape.size() != 3)
-    throw Error("--model '" + spec + "' needs image data; --data '" + d.name + "' has samples of rank " + std::to_string(d.sample_shape.size()));
+    throw Error("--model '" + excerpt(spec) + "' needs image data; --data '" + excerpt(d.name) + "' has samples of rank " + std::to_string(d.sample_shape.size()));
   const auto x = arg.find('x');
   std::int64_t channels = 0, blocks = 0;
   auto parse = [](const std::string& t, std::int64_t& v) {
@@ -152,7 +210,7 @@ torch::nn::Sequential rescnn(const std::string& spec, const std::string& arg, co
     return !t.empty() && ec == std::errc() && p == t.data() + t.size() && v > 0;
   };
   if (x == std::string::npos || !parse(arg.substr(0, x), channels) || !parse(arg.substr(x + 1), blocks))
-    throw Error("--model '" + spec + "' is not rescnn:CHANNELSxBLOCKS, e.g. rescnn:32x4");
+    throw Error("--model '" + excerpt(spec) + "' is not rescnn:CHANNELSxBLOCKS, e.g. rescnn:32x4");
   torch::nn::Sequential net;
   net->push_back("conv_in", torch::nn::Conv2d(torch::nn::Conv2dOptions(d.sample_shape[0], channels, 3).padding(1)));
   net->push_back("act_in", activation_module(o.activation));
@@ -186,13 +244,13 @@ TORCH_MODULE(LastStepRnn);
 
 // rnn:lstm-64-64: embedding of 64, an LSTM of 64 units, a dense classifier on its last state.
 torch::nn::Sequential rnn_classifier(const std::string& spec, const std::string& arg, const DataSplits& d) {
-  if (d.vocabulary <= 0) throw Error("--model '" + spec + "' needs token data (--data text:DIR); --data '" + d.name + "' is not text");
+  if (d.vocabulary <= 0) throw Error("--model '" + excerpt(spec) + "' needs token data (--data text:DIR); --data '" + excerpt(d.name) + "' is not text");
   const auto dash = arg.find('-');
   const std::string cell = arg.substr(0, dash);
   if (cell != "rnn" && cell != "lstm" && cell != "gru")
-    throw Error("--model '" + spec + "': cell '" + cell + "' is unknown; expected one of: rnn, lstm, gru (e.g. rnn:lstm-64-64)");
+    throw Error("--model '" + excerpt(spec) + "': cell '" + excerpt(cell) + "' is unknown; expected one of: rnn, lstm, gru (e.g. rnn:lstm-64-64)");
   const auto widths = parse_widths(spec, dash == std::string::npos ? "" : arg.substr(dash + 1));
-  if (widths.size() != 2) throw Error("--model '" + spec + "' needs EMBEDDING-HIDDEN, e.g. rnn:lstm-64-64");
+  if (widths.size() != 2) throw Error("--model '" + excerpt(spec) + "' needs EMBEDDING-HIDDEN, e.g. rnn:lstm-64-64");
   torch::nn::Sequential net;
   net->push_back("embedding", torch::nn::Embedding(d.vocabulary, widths[0]));
   net->push_back("recurrent", LastStepRnn(cell, widths[0], widths[1]));
@@ -228,6 +286,7 @@ const std::vector<std::string>& activation_names() {
 }
 
 torch::nn::Sequential build_model(const std::string& spec, const DataSplits& data, const ModelOptions& options) {
+  check_length(spec);
   activation_module(options.activation);  // validates the name
   if (!(options.dropout >= 0.0 && options.dropout < 1.0))
     throw Error("--dropout " + number_text(options.dropout) + " is out of range; expected [0, 1)");
@@ -235,8 +294,7 @@ torch::nn::Sequential build_model(const std::string& spec, const DataSplits& dat
   const std::string kind = spec.substr(0, colon);
   const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
   if (kind == "mlp" || kind == "resmlp") {
-    if (arg.empty()) throw Error("--model '" + spec + "' needs widths, e.g. " + kind + ":784-128-10");
-    const auto widths = parse_widths(spec, arg);
+    const auto widths = mlp_widths(spec);
     check_ends(spec, widths, data);
     return kind == "mlp" ? mlp(widths, options) : resmlp(widths, options);
   }
@@ -248,7 +306,12 @@ torch::nn::Sequential build_model(const std::string& spec, const DataSplits& dat
     check_ends(spec, widths, data);
     return mlp(widths, options);
   }
-  throw Error("unknown --model '" + spec + "'; expected one of: mlp:IN-W-...-OUT, resmlp:IN-WxK-OUT, cnn, rescnn:CxK, rnn:lstm|gru|rnn-EMB-HIDDEN, toy");
+  throw Error("unknown --model '" + excerpt(spec) + "'; expected one of: mlp:IN-W-...-OUT, resmlp:IN-WxK-OUT, cnn, rescnn:CxK, rnn:lstm|gru|rnn-EMB-HIDDEN, toy");
+}
+
+void set_dropout_generator(torch::nn::Module& model, const at::Generator& generator) {
+  for (const auto& m : model.modules(/*include_self=*/true))
+    if (auto* d = dynamic_cast<SeededDropoutImpl*>(m.get())) d->set_generator(generator);
 }
 
 }  // namespace initlab::lab

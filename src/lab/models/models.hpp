@@ -3,8 +3,10 @@
 // --override patterns and later per-layer probes can address every layer by name.
 #pragma once
 #include <torch/nn/modules/container/any.h>
+#include <ATen/core/Generator.h>
 #include <torch/nn/modules/container/sequential.h>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -19,12 +21,33 @@ struct ModelOptions {
   double dropout = 0.0;
 };
 
-// mlp:784-128-10, mlp:784-100x10-10 (ten hidden layers of 100), resmlp:784-256x4-10 (an input
-// layer, four residual blocks x + fc2(act(fc1(x))), an output layer), rescnn:32x4 (a conv stem,
-// four residual blocks x + conv2(act(conv1(x))), average pooling, dense), cnn (the seed CNN:
-// conv32-pool-conv64-pool-dense64-dense, input shape from the data), rnn:lstm-64-64 (embedding,
-// LSTM / GRU / tanh RNN, dense on the last state; text data), toy (the seed's 5-10-1 regression net). The first width must match the data's sample size; the last, its classes.
+// The model-spec grammar, one for every command (train, compare, sweep, propagate, advise;
+// docs/models.md):
+//   mlp:IN-W1-...-OUT   a list of widths: IN inputs, then one Linear layer per further width.
+//                       Every layer but the last is followed by the activation (and BatchNorm /
+//                       dropout when asked); the last is the output layer, linear.
+//                       NxK in the list is K widths of N: mlp:784-100x10-10 is 784 inputs, ten
+//                       hidden layers of 100, 10 outputs (11 Linear layers); mlp:100-100x10 is
+//                       100 inputs, then ten Linear layers of 100 (nine activated, the tenth linear).
+//                       A lone NxK (mlp:100x10) is refused: the list needs a dash.
+//   resmlp:IN-W...-OUT  Linear IN->W, then a residual block x + fc2(act(fc1(x))) between every two
+//                       equal consecutive hidden widths, then Linear W->OUT: resmlp:784-256x4-10 has
+//                       three blocks (256x4 is four widths of 256).
+//   rescnn:CxK          a 3x3 conv stem to C channels, K residual conv blocks x + conv2(act(conv1(x))),
+//                       global average pooling, a dense classifier.
+//   cnn                 the seed CNN: conv32-pool-conv64-pool-dense64-dense, input shape from the data.
+//   rnn:lstm-64-64      embedding, LSTM / GRU / tanh RNN, dense on the last state (text data).
+//   toy                 the seed's 5-10-1 regression net.
+// The first width must match the data's sample size; the last, its classes.
 torch::nn::Sequential build_model(const std::string& spec, const DataSplits& data, const ModelOptions& options);
+
+// Limits on a model spec, checked before anything is built.
+inline constexpr std::size_t kMaxModelSpecLength = 1000;     // characters
+inline constexpr std::int64_t kMaxModelLayers = 100000;       // layers: widths in a list (NxK expanded) less the input
+
+// The widths of an mlp: or resmlp: spec, exactly as build_model reads them (IN, hidden..., OUT);
+// throws Error naming the spec (an excerpt of it) and what to write instead.
+std::vector<std::int64_t> mlp_widths(const std::string& spec);
 
 // "784-100x10-10" -> {784, 100 (ten times), 10}; throws Error naming `spec` and the bad piece.
 std::vector<std::int64_t> parse_widths(const std::string& spec, const std::string& text);
@@ -48,6 +71,9 @@ struct ResidualBranch {
   std::function<torch::Tensor(const torch::Tensor&)> activation;  // between the layers
 };
 ResidualBranch residual_branch(torch::nn::Module& module);
+
+// Gives every dropout layer of `model` the generator its masks come from (the run's own).
+void set_dropout_generator(torch::nn::Module& model, const at::Generator& generator);
 
 // The activation names build_model accepts, for error messages and validation.
 const std::vector<std::string>& activation_names();

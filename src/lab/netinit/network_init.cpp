@@ -208,8 +208,7 @@ std::vector<LayerInitReport> pretrain(const std::vector<Stage>& stages, const Da
     if (stages[i].kind == StageKind::weighted) linear.push_back(i);  // all Linear (check_network_init)
   }
   if (linear.size() < 2) throw Error("pretrain:ae needs at least one hidden layer");
-  torch::manual_seed(seed);
-  auto gen = at::detail::createCPUGenerator(seed);
+  auto gen = at::detail::createCPUGenerator(seed);  // the run's own generator: shuffling and the decoders' init
   torch::Tensor codes = data.train.x;
   {
     torch::NoGradGuard no_grad;
@@ -226,6 +225,12 @@ std::vector<LayerInitReport> pretrain(const std::vector<Stage>& stages, const Da
       return z;
     };
     torch::nn::Linear decoder(enc.weights[0].second.size(0), enc.weights[0].second.size(1));
+    {  // PyTorch's default Linear init, U(+-1/sqrt(fan_in)) for weight and bias, drawn from `gen`
+      torch::NoGradGuard no_grad;
+      const double bound = 1.0 / std::sqrt(static_cast<double>(decoder->weight.size(1)));
+      decoder->weight.uniform_(-bound, bound, gen);
+      decoder->bias.uniform_(-bound, bound, gen);
+    }
     std::vector<torch::Tensor> params{enc.weights[0].second};
     if (enc.bias.defined()) params.push_back(enc.bias);
     for (auto& p : decoder->parameters()) params.push_back(p);

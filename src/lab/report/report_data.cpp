@@ -5,6 +5,7 @@
 #include <map>
 
 #include "experiments/summary_json.hpp"
+#include "experiments/sweep.hpp"
 #include "initlab/error.hpp"
 
 namespace initlab::lab {
@@ -59,9 +60,14 @@ json curves(const std::vector<RunRecord>& runs) {
   return rows;
 }
 
-json experiment_json(ResultStore& store, const ExperimentRecord& e) {
+// Where an experiment sits in the database's sweeps: per experiment id, the (sweep, point) rows.
+using SweepMembership = std::map<std::int64_t, json>;
+
+json experiment_json(ResultStore& store, const ExperimentRecord& e, const SweepMembership& in_sweeps) {
   const auto runs = store.runs(e.id);
   json j = {{"id", e.id}, {"kind", e.kind}, {"command", e.command}, {"created", e.created}, {"config", parse_or_null(e.config)}};
+  const auto member = in_sweeps.find(e.id);
+  j["in_sweeps"] = member == in_sweeps.end() ? json::array() : member->second;
   j["summary"] = summary_json(summarize_experiment(store, e.id));
   j["runs"] = json::array();
   for (const auto& r : runs)
@@ -117,7 +123,7 @@ json propagation_report(const PropagationRecord& p) {
     for (const auto& l : first) {
       const json theory = l["theory_var"].is_number() ? json(std::sqrt(l["theory_var"].get<double>())) : json();
       j["layers"].push_back({{"init", r["init"]}, {"sweep_value", r.value("sweep_value", json())}, {"layer", l["layer"]},
-                             {"name", l.value("name", std::string())}, {"pre_std", std::sqrt(l["pre_var"].get<double>())},
+                             {"name", l.value("name", std::string())}, {"pre_std", l["pre_var"].is_number() ? json(std::sqrt(l["pre_var"].get<double>())) : json()},  // null: overflowed
                              {"theory_std", theory}, {"act_std", l["act_std"]}, {"grad_pre_std", l["grad_pre_std"]},
                              {"dead", l["dead"]}, {"saturated", l["saturated"]}});
     }
@@ -125,25 +131,105 @@ json propagation_report(const PropagationRecord& p) {
   return j;
 }
 
+// A tuned value as the heatmap labels it: the value alone when one key is tuned, else k=v, ...
+std::string tuned_label(const std::map<std::string, std::string>& tuned) {
+  if (tuned.size() == 1) return tuned.begin()->second;
+  std::string out;
+  for (const auto& [k, v] : tuned) out += (out.empty() ? "" : ", ") + k + "=" + v;
+  return out;
+}
+
+// A sweep's page: per slice of the untuned keys, the heatmap's cells (the mean validation metric
+// of each init at each tuned value, the chosen one marked), the curves of each init at its chosen
+// value, and the summary (ranked test metric, pairs, headline) at the chosen values. Without
+// `tune`, each slice is one grid point: its experiment's id and summary.
+json sweep_json(ResultStore& store, const SweepRecord& sw) {
+  const SweepSummary summary = summarize_sweep(store, sw.id);
+  json j = {{"id", sw.id}, {"name", sw.name}, {"command", sw.command}, {"created", sw.created}, {"config", parse_or_null(sw.config)},
+            {"tuned", summary.tuned}, {"validation_metric", summary.validation_metric}};
+  std::map<int, std::int64_t> experiment_of;
+  j["points"] = json::array();
+  for (const auto& p : store.sweep_points(sw.id)) {
+    experiment_of[p.point] = p.experiment_id;
+    j["points"].push_back({{"point", p.point}, {"experiment", p.experiment_id}, {"settings", parse_or_null(p.settings)}});
+  }
+  j["slices"] = json::array();
+  for (const auto& slice : summary.slices) {
+    json sj = {{"fixed", slice.fixed}, {"summary", summary_json(slice.summary)}, {"headline", slice.summary.headline}};
+    sj["experiments"] = json::array();
+    sj["choices"] = json::array();
+    sj["cells"] = json::array();
+    std::vector<RunRecord> chosen_runs;
+    std::map<std::int64_t, std::vector<RunRecord>> runs_of;  // by experiment, read once
+    for (const auto& c : slice.choices) {
+      sj["choices"].push_back({{"init", c.init}, {"chosen", c.chosen}, {"chosen_point", c.chosen_point},
+                               {"chosen_label", c.chosen_point < 0 ? json() : json(tuned_label(c.chosen))}});
+      for (std::size_t k = 0; k < c.candidates.size(); ++k) {
+        const auto& cand = c.candidates[k];
+        sj["cells"].push_back({{"init", c.init}, {"tuned", cand.tuned}, {"label", tuned_label(cand.tuned)}, {"order", k},
+                               {"point", cand.point}, {"validation_mean", cand.finished ? json(cand.validation_mean) : json()},
+                               {"finished", cand.finished}, {"runs", cand.runs}, {"chosen", cand.point == c.chosen_point}});
+        const std::int64_t experiment = experiment_of.at(cand.point);
+        if (std::find(sj["experiments"].begin(), sj["experiments"].end(), json(experiment)) == sj["experiments"].end())
+          sj["experiments"].push_back(experiment);
+      }
+      if (c.chosen_point < 0) continue;
+      const std::int64_t experiment = experiment_of.at(c.chosen_point);
+      if (!runs_of.count(experiment)) runs_of[experiment] = store.runs(experiment);
+      for (const auto& r : runs_of[experiment])
+        if (r.init == c.init) chosen_runs.push_back(r);
+    }
+    if (slice.choices.empty()) {  // untuned: the slice is the points with these values (one point)
+      for (const auto& p : store.sweep_points(sw.id)) {
+        const json settings = parse_or_null(p.settings);
+        bool match = settings.is_object();
+        for (const auto& [k, v] : slice.fixed) match = match && settings.value(k, std::string()) == v;
+        if (match) sj["experiments"].push_back(p.experiment_id);
+      }
+    }
+    sj["curves"] = curves(chosen_runs);
+    j["slices"].push_back(sj);
+  }
+  return j;
+}
+
 }  // namespace
 
 json report_data(ResultStore& store, const ReportSelection& selection) {
-  json out = {{"source", std::filesystem::path(store.path()).filename().string()}, {"experiments", json::array()},
-              {"propagations", json::array()}};
+  json out = {{"source", std::filesystem::path(store.path()).filename().string()}, {"sweeps", json::array()},
+               {"experiments", json::array()}, {"propagations", json::array()}};
+  const bool only_one = selection.experiment || selection.propagation || selection.sweep;
+  if (static_cast<int>(selection.experiment.has_value()) + selection.propagation.has_value() + selection.sweep.has_value() > 1)
+    throw Error("report_data: select one experiment, propagation study or sweep, not several");
+  SweepMembership in_sweeps;
+  std::vector<std::int64_t> sweep_experiments;  // the selected sweep's points
+  for (const auto& sw : store.sweeps()) {
+    for (const auto& p : store.sweep_points(sw.id)) {
+      in_sweeps[p.experiment_id].push_back({{"sweep", sw.id}, {"name", sw.name}, {"point", p.point}, {"settings", parse_or_null(p.settings)}});
+      if (selection.sweep && sw.id == *selection.sweep) sweep_experiments.push_back(p.experiment_id);
+    }
+    if (!only_one || (selection.sweep && sw.id == *selection.sweep)) out["sweeps"].push_back(sweep_json(store, sw));
+  }
+  if (selection.sweep && out["sweeps"].empty())
+    throw Error("results database '" + store.path() + "' has no sweep " + std::to_string(*selection.sweep));
   if (!selection.propagation) {
-    for (const auto& e : store.experiments())
-      if (!selection.experiment || e.id == *selection.experiment) out["experiments"].push_back(experiment_json(store, e));
+    for (const auto& e : store.experiments()) {
+      const bool wanted = selection.experiment ? e.id == *selection.experiment
+                          : selection.sweep ? std::find(sweep_experiments.begin(), sweep_experiments.end(), e.id) != sweep_experiments.end()
+                                            : true;
+      if (wanted) out["experiments"].push_back(experiment_json(store, e, in_sweeps));
+    }
     if (selection.experiment && out["experiments"].empty())
       throw Error("results database '" + store.path() + "' has no experiment " + std::to_string(*selection.experiment));
   }
-  if (!selection.experiment) {
+  if (!selection.experiment && !selection.sweep) {
     for (const auto& p : store.propagations())
       if (!selection.propagation || p.id == *selection.propagation) out["propagations"].push_back(propagation_report(p));
     if (selection.propagation && out["propagations"].empty())
       throw Error("results database '" + store.path() + "' has no propagation study " + std::to_string(*selection.propagation));
   }
-  if (out["experiments"].empty() && out["propagations"].empty())
-    throw Error("results database '" + store.path() + "' holds no experiments or propagation studies to report");
+  if (out["experiments"].empty() && out["propagations"].empty() && out["sweeps"].empty())
+    throw Error("results database '" + store.path() + "' holds no experiments, sweeps or propagation studies to report");
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <ctime>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "initlab/error.hpp"
@@ -140,7 +141,14 @@ bool owner_alive(const std::string& owner, std::int64_t heartbeat_age_seconds) {
     } catch (...) {
       return false;
     }
-    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM)) return false;
+    // A zombie (exited, not yet reaped: e.g. an MPI rank whose launcher died) answers kill(0) but is dead.
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    std::getline(stat, text);
+    const auto paren = text.rfind(')');
+    if (paren != std::string::npos && paren + 2 < text.size() && (text[paren + 2] == 'Z' || text[paren + 2] == 'X')) return false;
+    return true;
   }
   return heartbeat_age_seconds >= 0 && heartbeat_age_seconds < kStaleClaimSeconds;
 }

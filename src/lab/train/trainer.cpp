@@ -6,9 +6,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 #include "initlab/error.hpp"
 #include "initlab/number_text.hpp"
+#include "models/models.hpp"
 #include "train/fused_mlp.hpp"
 #include "train/monitor.hpp"
 
@@ -69,6 +71,27 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(torch::nn::Sequential& m
       torch::optim::SGDOptions(c.lr).momentum(c.momentum).nesterov(c.nesterov).weight_decay(c.weight_decay));
 }
 
+// Where the batches of an epoch start and end: batch s is [s * batch, s * batch + batch), except
+// that a last batch of one sample is merged into the one before when `merge_lone` (BatchNorm cannot
+// train on one sample: "Expected more than 1 value per channel").
+struct Batches {
+  std::int64_t n = 0, batch = 1, steps = 0;
+  bool merged = false;
+  Batches(std::int64_t n_, std::int64_t batch_, bool merge_lone) : n(n_), batch(batch_) {
+    steps = (n + batch - 1) / batch;
+    merged = merge_lone && steps > 1 && n % batch == 1;
+    if (merged) --steps;
+  }
+  std::int64_t begin(std::int64_t s) const { return s * batch; }
+  std::int64_t end(std::int64_t s) const { return s + 1 == steps ? n : std::min(n, (s + 1) * batch); }
+};
+
+bool has_batchnorm(torch::nn::Sequential& model) {
+  for (const auto& m : model->modules(/*include_self=*/false))
+    if (m->name().find("BatchNorm") != std::string::npos) return true;
+  return false;
+}
+
 void draw_progress(int epoch, int epochs, std::int64_t done, std::int64_t total, double loss) {
   const int width = 30;
   const int filled = static_cast<int>(width * done / std::max<std::int64_t>(total, 1));
@@ -85,7 +108,8 @@ void validate(const TrainConfig& c) {
   if (!(c.lr > 0) || !std::isfinite(c.lr)) throw Error("--lr " + number_text(c.lr) + " is invalid; expected a positive number");
   if (!(c.momentum >= 0 && c.momentum < 1)) throw Error("--momentum " + number_text(c.momentum) + " is out of range; expected [0, 1)");
   if (c.nesterov && c.momentum == 0) throw Error("--nesterov needs --momentum > 0");
-  if (!(c.weight_decay >= 0)) throw Error("--weight-decay " + number_text(c.weight_decay) + " is invalid; expected >= 0");
+  if (!(c.weight_decay >= 0) || !std::isfinite(c.weight_decay))
+    throw Error("--weight-decay " + number_text(c.weight_decay) + " is invalid; expected a finite number >= 0");
   if (c.batch < 1) throw Error("--batch " + std::to_string(c.batch) + " is invalid; expected >= 1");
   if (c.epochs < 1) throw Error("--epochs " + std::to_string(c.epochs) + " is invalid; expected >= 1");
   if (c.loss != "auto" && c.loss != "ce" && c.loss != "mse" && c.loss != "bce")
@@ -95,24 +119,57 @@ void validate(const TrainConfig& c) {
     throw Error("--device cuda: this LibTorch has no CUDA or no GPU is visible; use --device cpu");
 }
 
-RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, const TrainConfig& config,
-                       const std::function<void(const EpochMetrics&)>& on_epoch, const std::atomic<bool>* stop,
-                       TrainingMonitor* monitor) {
+void check_loss(const TrainConfig& config, const DataSplits& data) {
+  if (config.loss == "ce" && data.task != Task::classification)
+    throw Error("--loss ce needs class labels; this data is a regression task (use --loss mse)");
+  if (config.loss == "bce" && data.task == Task::regression) {
+    double low = 0, high = 1;
+    bool any = false;
+    for (const Dataset* d : {&data.train, &data.val, &data.test}) {
+      if (d->size() == 0) continue;
+      const double lo = d->y.min().item<double>(), hi = d->y.max().item<double>();
+      low = any ? std::min(low, lo) : lo;
+      high = any ? std::max(high, hi) : hi;
+      any = true;
+    }
+    if (any && !(low >= 0 && high <= 1)) {
+      char range[64];
+      std::snprintf(range, sizeof range, "%.4g to %.4g", low, high);
+      throw Error(std::string("--loss bce needs regression targets in [0, 1]; this data's targets range from ") + range +
+                  " (use --loss mse)");
+    }
+  }
+}
+
+namespace {
+
+RunOutcome train(torch::nn::Sequential& model, const DataSplits& data, const TrainConfig& config,
+                 const std::function<void(const EpochMetrics&)>& on_epoch, const std::atomic<bool>* stop, TrainingMonitor* monitor) {
   validate(config);
+  check_loss(config, data);
   std::string loss = config.loss;
   if (loss == "auto") loss = data.task == Task::classification ? "ce" : "mse";
-  if (loss == "ce" && data.task != Task::classification) throw Error("--loss ce needs class labels; this data is a regression task");
+  const bool batchnorm = has_batchnorm(model);
+  if (batchnorm && config.batch < 2)
+    throw Error("--batch " + std::to_string(config.batch) + " is too small for BatchNorm; expected --batch >= 2 (it normalizes over the batch)");
+  if (batchnorm && data.train.size() < 2)
+    throw Error("BatchNorm needs batches of at least 2 samples; the data leaves " + std::to_string(data.train.size()) + " training sample");
   const torch::Device device(config.device == "cuda" ? torch::kCUDA : torch::kCPU);
   model->to(device);
   model->train();
-  torch::manual_seed(config.seed);  // dropout masks
   auto shuffle = at::detail::createCPUGenerator(config.seed);
+  set_dropout_generator(*model, at::detail::createCPUGenerator(config.seed));  // the run's own: no process-wide RNG
   auto fused = config.fused ? FusedMlp::make(model, config, loss) : nullptr;
   auto optimizer = fused ? nullptr : make_optimizer(model, config);
   const auto params = model->parameters();
   RunOutcome outcome;
   const std::int64_t n = data.train.size();
-  const std::int64_t steps = (n + config.batch - 1) / config.batch;
+  const Batches batches(n, config.batch, batchnorm);
+  const std::int64_t steps = batches.steps;
+  if (batches.merged)
+    outcome.notes.push_back("BatchNorm cannot train on a batch of one sample: the last sample of each epoch joins the batch before it (" +
+                            std::to_string(n) + " samples: " + std::to_string(steps - 1) + " batches of " + std::to_string(config.batch) +
+                            " and one of " + std::to_string(config.batch + 1) + ")");
   std::int64_t global_step = 0;
   for (int epoch = 1; epoch <= config.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
@@ -131,13 +188,13 @@ RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, con
         if (config.progress) std::fprintf(stderr, "\n");
         return outcome;
       }
-      const std::int64_t in_chunk = s % kChunkBatches;
-      if (in_chunk == 0) {
-        const auto index = order.slice(0, s * config.batch, std::min(n, (s + kChunkBatches) * config.batch));
+      const std::int64_t chunk_start = s - s % kChunkBatches;
+      if (s == chunk_start) {
+        const auto index = order.slice(0, batches.begin(s), batches.end(std::min(steps, s + kChunkBatches) - 1));
         chunk_x = data.train.x.index_select(0, index).to(device);
         chunk_y = data.train.y.index_select(0, index).to(device);
       }
-      const std::int64_t first = in_chunk * config.batch, last = std::min(chunk_x.size(0), first + config.batch);
+      const std::int64_t first = batches.begin(s) - batches.begin(chunk_start), last = batches.end(s) - batches.begin(chunk_start);
       const auto x = chunk_x.slice(0, first, last);
       const auto y = chunk_y.slice(0, first, last);
       const bool watched = monitor && monitor->due(global_step);
@@ -210,6 +267,21 @@ RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, con
     if (on_epoch) on_epoch(m);
   }
   return outcome;
+}
+
+}  // namespace
+
+RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, const TrainConfig& config,
+                       const std::function<void(const EpochMetrics&)>& on_epoch, const std::atomic<bool>* stop,
+                       TrainingMonitor* monitor) {
+  try {
+    return train(model, data, config, on_epoch, stop, monitor);
+  } catch (const c10::Error& e) {  // one line, never LibTorch's C++ backtrace
+    std::string what = e.what_without_backtrace();
+    if (const auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+    if (what.size() > 300) what = what.substr(0, 300) + "...";
+    throw std::runtime_error("LibTorch: " + what);
+  }
 }
 
 }  // namespace initlab::lab

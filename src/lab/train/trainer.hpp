@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "data/dataset.hpp"
+#include "initlab/spec.hpp"  // parse_seed: a TrainConfig's seed as typed
 #include "store/records.hpp"
 
 namespace initlab::lab {
@@ -32,17 +33,26 @@ struct TrainConfig {
 
 // Checks every field; throws Error naming the flag and the valid values.
 void validate(const TrainConfig& config);
+// Checks that the loss fits the data: ce needs class labels, bce targets in [0, 1] (else its
+// losses are negative and meaningless). Throws Error naming --loss. train_model calls it; a
+// planner can call it before anything trains.
+void check_loss(const TrainConfig& config, const DataSplits& data);
 
 struct RunOutcome {
   RunStatus status = RunStatus::done;  // done | diverged | interrupted
   int diverged_epoch = 0;
   std::vector<EpochMetrics> epochs;
+  // Lines for a person, each said once per run: e.g. that a last batch of one sample, which
+  // BatchNorm cannot train on, was merged into the batch before it.
+  std::vector<std::string> notes;
 };
 
 class TrainingMonitor;
 
 // With a monitor, every step it says is due is observed (train/monitor.hpp); the numbers of the
-// run are the same with or without one.
+// run are the same with or without one. With BatchNorm in the model, a last batch of one sample is
+// merged into the batch before it (said in RunOutcome::notes). An error inside LibTorch is thrown
+// as std::runtime_error with its first line only (no C++ backtrace).
 RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, const TrainConfig& config,
                        const std::function<void(const EpochMetrics&)>& on_epoch, const std::atomic<bool>* stop,
                        TrainingMonitor* monitor = nullptr);

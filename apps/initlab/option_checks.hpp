@@ -1,0 +1,14 @@
+// CLI11 checks shared by several commands' options.
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace initlab::cli {
+
+// --seed: a decimal integer from 0 to 2^64 - 1, rewritten in canonical decimal (CLI11 alone reads
+// -1 and 2^64 as 2^64 - 1, and 010 as 8).
+CLI::Validator seed_value();
+
+// --max-memory GB (propagate, advise): a finite number > 0.
+CLI::Validator gigabytes();
+
+}  // namespace initlab::cli
