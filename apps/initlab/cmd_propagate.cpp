@@ -14,11 +14,10 @@
 #include "output_paths.hpp"
 #include "experiments/propagate.hpp"
 #include "experiments/propagate_json.hpp"
-#include "experiments/system_info.hpp"
 #include "initlab/error.hpp"
 #include "initlab/spec.hpp"
 #include "report_option.hpp"
-#include "store/store.hpp"
+#include "experiments/recorder.hpp"
 #include "train/runtime.hpp"
 
 namespace initlab::cli {
@@ -50,13 +49,11 @@ void run_propagate(PropagateOptions& o) {
   const auto results = lab::propagate(o.config);
   if (terminal) fmt::print(stderr, "\r\033[K");
   if (!o.db.empty()) {
-    lab::ResultStore store(o.db);
     lab::PropagationRecord record;
     record.config = lab::propagate_config_json(o.config).dump();
     record.command = command_line();
-    record.versions = lab::versions_text();
     record.results = lab::propagation_json(results).dump();
-    const std::int64_t id = store.add_propagation(record);
+    const std::int64_t id = lab::Recorder(o.db).add_propagation(record);
     fmt::print(stderr, "initlab: stored as propagation study {} in {}\n", id, o.db);
     if (!o.report.empty()) {
       lab::ReportSelection selection;

@@ -22,6 +22,11 @@ ClaimOutcome Recorder::claim(const Plan& plan, const PlannedRun& run) {
   return store_.claim_run(r, owner_);
 }
 
+std::int64_t Recorder::add_propagation(PropagationRecord record) {
+  record.versions = versions_text();
+  return store_.add_propagation(record);
+}
+
 void Recorder::epoch(std::int64_t run_id, const EpochMetrics& m) {
   store_.add_epoch(run_id, m);
   store_.heartbeat(run_id);

@@ -1,4 +1,4 @@
-// The recorder: the only code that writes runs to the results database. Runs are claimed
+// The recorder: the only code that writes runs (and propagation studies) to the results database. Runs are claimed
 // before they start (owner host:pid and a heartbeat), so two processes on one database, or
 // the workers of one, never train the same run; a claim whose owner died is taken over.
 #pragma once
@@ -21,6 +21,9 @@ class Recorder {
   void epoch(std::int64_t run_id, const EpochMetrics& m);  // also renews the claim's heartbeat
   // The run's end: status, error and (with the monitor) its rows, in one transaction.
   void finish(std::int64_t run_id, const RunResult& result);
+
+  // A propagation study (`initlab propagate --db`), stamped with versions and the machine.
+  std::int64_t add_propagation(PropagationRecord record);
 
   ResultStore& store() { return store_; }
 
