@@ -29,7 +29,7 @@ struct SweepOptions {
   std::string file;
   std::string db = "initlab-results.db";
   int jobs = 0;
-  int threads = 0;
+  int threads = 1;
   std::uint64_t max_runs = 5000;
   bool dry_run = false;
   bool json = false;
@@ -143,7 +143,9 @@ void add_sweep_command(CLI::App& app) {
   cmd->add_option("--db", o->db, "Results database (SQLite); re-running skips finished runs")->check(non_empty_path());
   cmd->add_option("--jobs", o->jobs, "Runs trained at once, each in a worker process with one thread (0: one per core)")
       ->check(CLI::Range(0, 1024));
-  cmd->add_option("--threads", o->threads, "Intra-op threads with --jobs 1 (0: all cores)")->check(CLI::Range(0, 1024));
+  cmd->add_option("--threads", o->threads,
+                  "Intra-op threads with --jobs 1 (default 1, as every worker has, so the numbers do not depend on --jobs; 0: all cores)")
+      ->check(CLI::Range(0, 1024));
   cmd->add_option("--max-runs", o->max_runs, "Refuse a grid of more runs than this")->check(CLI::Range(std::uint64_t(1), std::uint64_t(1000000)));
   cmd->add_flag("--dry-run", o->dry_run, "List the runs and the estimated time; train nothing, write nothing");
   cmd->add_flag("--json", o->json, "Print the summary (or with --dry-run the runs) as JSON");

@@ -49,7 +49,7 @@ struct ExperimentOptions {
   std::string inits;
   std::string init;
   std::string generator = "philox";
-  int threads = 0;
+  int threads = 1;
   int jobs = 0;
   bool quiet = false;
   bool json = false;
@@ -86,7 +86,9 @@ void add_common(CLI::App* cmd, ExperimentOptions& o) {
   cmd->add_option("--seed", c.first_seed, "First seed (0 to 2^64 - 1); runs use seed, seed+1, ...")->transform(seed_value());
   cmd->add_option("--seeds", c.seeds, "Seeds per init (1 to 100000)")->check(CLI::Range(1, 100000));
   cmd->add_option("--device", c.train.device, "cpu | cuda");
-  cmd->add_option("--threads", o.threads, "Intra-op threads of a run trained in this process (0: all cores; with --jobs > 1 every run has one)")
+  cmd->add_option("--threads", o.threads,
+                  "Intra-op threads of a run trained in this process (default 1, as every worker of --jobs has: a run's numbers are "
+                  "then the same whatever --jobs; 0: all cores, faster for one large run, but the last digits can differ)")
       ->check(CLI::Range(0, 1024));
   cmd->add_option("--jobs", o.jobs, "Runs trained at once, each in a worker process with one thread (0: one per core)")
       ->check(CLI::Range(0, 1024));

@@ -18,6 +18,15 @@ common=(--model mlp:3-32-32-2 --data csv:data.csv,label=y --inits zeros,xavier_n
 metrics() { "$bin" results "$1" --csv | cut -d, -f3-13 | sort; }   # init .. test_acc (not run ids, seconds or order)
 if [ "$(metrics j1.db | wc -l)" = 28 ] && [ "$(metrics j1.db)" = "$(metrics j2.db)" ]; then ok; else bad "--jobs 2 differs from --jobs 1"; diff <(metrics j1.db) <(metrics j2.db) | head; fi
 
+# ... and on Fashion-MNIST (larger tensors, where thread counts could change summation order)
+fm=/usr/share/datasets/fashion-mnist
+if [ -e "$fm/train-images-idx3-ubyte.gz" ]; then
+  fmargs=(--preset seed-mlp --seeds 1 --epochs 2 --limit 5000 --quiet)
+  "$bin" compare "${fmargs[@]}" --jobs 1 --db f1.db > /dev/null 2> f1.err && "$bin" compare "${fmargs[@]}" --jobs 2 --db f2.db > /dev/null 2> f2.err \
+    && [ "$(metrics f1.db | wc -l)" = 11 ] && [ "$(metrics f1.db)" = "$(metrics f2.db)" ] && ok \
+    || { bad "fashion-mnist: --jobs 2 differs from --jobs 1"; cat f1.err f2.err; diff <(metrics f1.db) <(metrics f2.db) | head; }
+fi
+
 # 2. paired statistics in the summary: runs share seeds, so every pair is paired and Holm-corrected
 "$bin" results j2.db --json > r.json
 $py - <<'PY' && ok || bad "paired statistics in the summary"
