@@ -26,6 +26,7 @@
 #include "models/models.hpp"
 #include "models/probe.hpp"
 #include "netinit/network_init.hpp"
+#include "train/error_line.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -338,12 +339,6 @@ Footprint footprint_of(const Tally& t, double in, double out, std::int64_t batch
   return f;
 }
 
-std::string first_line(const char* what) {
-  std::string s(what ? what : "");
-  if (const auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
-  return s.size() <= 300 ? s : s.substr(0, 300) + "...";
-}
-
 std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
   if (c.batch < 2) throw Error("--batch " + std::to_string(c.batch) + " is invalid; expected >= 2");
   if (c.seeds < 1 || c.seeds > kMaxSeeds)
@@ -364,7 +359,7 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
       try {
         if (!parse_network_init(e.spec)) parse_spec(e.spec);  // every spec checked before any work
       } catch (const Error& err) {
-        throw Error("--init '" + excerpt(e.spec) + "': " + first_line(err.what()));
+        throw Error("--init '" + excerpt(e.spec) + "': " + error_line(err));
       }
       inits.push_back(e);
     }
@@ -379,7 +374,7 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
       try {
         shape = parse_shape(c.input.substr(std::string("gaussian:").size()));
       } catch (const Error& e) {
-        throw Error("--input '" + excerpt(c.input) + "': " + first_line(e.what()) + " (expected gaussian:SHAPE, e.g. gaussian:1x28x28)");
+        throw Error("--input '" + excerpt(c.input) + "': " + error_line(e) + " (expected gaussian:SHAPE, e.g. gaussian:1x28x28)");
       }
     } else if (!subject.mlp.empty()) {
       shape = {subject.mlp.front()};
@@ -553,7 +548,7 @@ std::vector<SweepPoint> expand_sweep(const std::string& spec) {
   try {
     values = parse_number_range(std::string_view(spec).substr(at, end - at));
   } catch (const Error& e) {
-    throw Error("--init '" + excerpt(spec) + "': " + first_line(e.what()));
+    throw Error("--init '" + excerpt(spec) + "': " + error_line(e));
   }
   std::vector<SweepPoint> out;
   out.reserve(values.size());
@@ -573,7 +568,7 @@ std::vector<InitPropagation> propagate(const PropagateConfig& config) {
   } catch (const Error&) {
     throw;
   } catch (const c10::Error& e) {
-    throw Error("propagate: LibTorch: " + first_line(e.what_without_backtrace()));
+    throw Error("propagate: LibTorch: " + error_line(e));
   } catch (const std::bad_alloc&) {
     throw Error("propagate: out of memory (the estimate was under the limit, but the machine had less free): lower --batch or the model's size");
   } catch (const std::exception& e) {
@@ -582,7 +577,7 @@ std::vector<InitPropagation> propagate(const PropagateConfig& config) {
     while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
     const bool script = what.find("Traceback of TorchScript") != std::string::npos;
     if (const auto nl = what.rfind('\n'); script && nl != std::string::npos) what = what.substr(nl + 1);
-    throw Error(std::string(script ? "propagate: LibTorch: " : "propagate: ") + first_line(what.c_str()));
+    throw Error(std::string(script ? "propagate: LibTorch: " : "propagate: ") + error_line(what));
   }
 }
 

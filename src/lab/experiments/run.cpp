@@ -9,6 +9,7 @@
 #include "initlab/torch/apply.hpp"
 #include "models/models.hpp"
 #include "netinit/network_init.hpp"
+#include "train/error_line.hpp"
 #include "train/monitor.hpp"
 
 namespace initlab::lab {
@@ -27,15 +28,6 @@ std::string network_init_line(const std::string& scheme, const LayerInitReport& 
   if (scheme == "pretrain") line += " " + std::to_string(r.iterations) + " epochs, reconstruction MSE " + g4(r.variance);
   if (!r.note.empty()) line += " " + r.note;
   return line;
-}
-
-// One line of a LibTorch error: the first line of what() without the backtrace.
-std::string one_line(const std::exception& e) {
-  std::string what = e.what();
-  if (const auto* c10 = dynamic_cast<const c10::Error*>(&e)) what = c10->what_without_backtrace();
-  if (const auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
-  if (what.size() > 300) what = what.substr(0, 300) + "...";
-  return what;
 }
 
 nlohmann::json optional_json(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
@@ -79,7 +71,7 @@ RunResult run_one(const RunSpec& spec, const DataSplits& data, const std::atomic
     throw;  // a configuration error: every other run would fail the same way
   } catch (const std::exception& e) {
     result.status = RunStatus::failed;
-    result.error = one_line(e);
+    result.error = error_line(e);
   }
   return result;
 }

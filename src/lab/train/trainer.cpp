@@ -11,6 +11,7 @@
 #include "initlab/error.hpp"
 #include "initlab/number_text.hpp"
 #include "models/models.hpp"
+#include "train/error_line.hpp"
 #include "train/fused_mlp.hpp"
 #include "train/monitor.hpp"
 
@@ -277,10 +278,7 @@ RunOutcome train_model(torch::nn::Sequential& model, const DataSplits& data, con
   try {
     return train(model, data, config, on_epoch, stop, monitor);
   } catch (const c10::Error& e) {  // one line, never LibTorch's C++ backtrace
-    std::string what = e.what_without_backtrace();
-    if (const auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
-    if (what.size() > 300) what = what.substr(0, 300) + "...";
-    throw std::runtime_error("LibTorch: " + what);
+    throw std::runtime_error("LibTorch: " + error_line(e));
   }
 }
 
