@@ -1,5 +1,6 @@
 #include "output_paths.hpp"
 
+#include <climits>
 #include <filesystem>
 #include <system_error>
 
@@ -25,7 +26,13 @@ bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
 
 CLI::Validator non_empty_path() {
   return CLI::Validator(
-      [](std::string& value) { return value.empty() ? std::string("an empty path; expected a file name") : std::string(); },
+      [](std::string& value) {
+        if (value.empty()) return std::string("an empty path; expected a file name");
+        if (value.size() > PATH_MAX)  // and no error message echoes it whole
+          return "a path of " + std::to_string(value.size()) + " characters ('" + value.substr(0, 40) + "...'); expected at most " +
+                 std::to_string(PATH_MAX);
+        return std::string();
+      },
       "PATH");
 }
 

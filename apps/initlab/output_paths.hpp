@@ -9,7 +9,7 @@
 namespace initlab::cli {
 
 // A CLI11 check: the value is a non-empty path ("--db ''" would otherwise mean SQLite's
-// temporary database, which vanishes at exit).
+// temporary database, which vanishes at exit) of at most PATH_MAX characters.
 CLI::Validator non_empty_path();
 
 // Throws Error when `out` (given with `flag`) is the same file as one of `inputs` (a label and a

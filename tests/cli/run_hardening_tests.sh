@@ -39,6 +39,8 @@ one_error empty_sample_out "--out: an empty path" "$bin" sample normal --shape 4
 one_error empty_report_out "an empty path" "$bin" report R.db -o '' && ok
 one_error empty_propagate_db "--db: an empty path" "$bin" propagate --model mlp:10-10x3 --init he_normal --db '' && ok
 one_error empty_sweep_db "--db: an empty path" "$bin" sweep whatever.toml --db '' && ok
+long=$(head -c 50000 /dev/zero | tr '\0' a)
+one_error long_sweep_path "file: a path of 50005 characters ('aaaa" "$bin" sweep "$long.toml" && [ "$(wc -c < err.txt)" -lt 300 ] && ok || bad "a 50 KB path is echoed whole"
 
 # 3. Readers never write: a read-only database is read; an empty file stays empty
 cp R.db RO.db
