@@ -13,6 +13,7 @@ packages=(
   libopenblas0-pthread                  # a fast BLAS behind LibTorch (and python3-torch) instead of the reference one
   dataset-fashion-mnist                 # the bundled default data: /usr/share/datasets/fashion-mnist
   chromium fonts-dejavu-core            # the HTML report's browser test (headless)
+  clang libfuzzer-14-dev                # fuzz/ harnesses (libFuzzer) and the asan preset
 )
 # Node.js and npm for the report's front-end libraries (any node >= 18 already present is kept).
 command -v node > /dev/null 2>&1 || packages+=(nodejs)

@@ -12,6 +12,7 @@
 #include "output_paths.hpp"
 #include "experiments/experiment.hpp"
 #include "experiments/propagate.hpp"
+#include "models/footprint.hpp"
 #include "print_summary.hpp"
 #include "train/runtime.hpp"
 
@@ -28,7 +29,7 @@ struct AdviseOptions {
   double lr = 0.01;
   std::string db = "initlab-results.db";
   int threads = 0;
-  double max_memory_gb = 0;
+  std::uint64_t max_memory = 0;  // bytes; 0: the memory available now
 };
 
 constexpr std::int64_t kCheckBatch = 256;  // samples the propagate check pushes through
@@ -42,7 +43,7 @@ void run_advise(const AdviseOptions& o) {
   const std::int64_t outputs = data.task == lab::Task::regression ? data.num_outputs : data.num_classes;
   const std::string shown = o.model.size() <= 40 ? o.model : o.model.substr(0, 40) + "...";
   lab::check_footprint("--model '" + shown + "'", lab::lab_model_footprint(o.model, data.sample_shape, kCheckBatch, outputs, data.vocabulary, 0),
-                       kCheckBatch, o.max_memory_gb * 1e9);
+                       kCheckBatch, static_cast<double>(o.max_memory));
   auto net = lab::build_model(o.model, data, o.model_options);
   const lab::Architecture a = lab::describe(net, o.model_options);
   const lab::Advice v = lab::advise(a);
@@ -59,7 +60,7 @@ void run_advise(const AdviseOptions& o) {
     p.activation = o.model_options.activation;
     p.inits = {v.init, v.runner_up};
     p.batch = kCheckBatch;
-    p.max_memory_bytes = o.max_memory_gb * 1e9;
+    p.max_memory_bytes = static_cast<double>(o.max_memory);
     p.input = "data:" + o.data;
     p.seeds = 3;
     const auto results = lab::propagate(p);
@@ -106,11 +107,11 @@ void add_advise_command(CLI::App& app) {
   cmd->add_option("--seeds", o->seeds, "Seeds for --quick-compare")->check(CLI::Range(1, 100));
   cmd->add_option("--epochs", o->epochs, "Epochs for --quick-compare")->check(CLI::Range(1, 1000));
   cmd->add_option("--lr", o->lr, "SGD learning rate for --quick-compare");
-  cmd->add_option("--db", o->db, "Results database for --quick-compare")->check(non_empty_path());
+  cmd->add_option("--db", o->db, "Results database for --quick-compare")->check(output_path());
   cmd->add_option("--threads", o->threads, "Intra-op threads (0: all cores)")->check(CLI::Range(0, 1024));
-  cmd->add_option("--max-memory", o->max_memory_gb,
-                  "Refuse a model whose check needs more than this many GB (default: half of this machine's memory)")
-      ->check(gigabytes());
+  cmd->add_option("--max-memory", o->max_memory,
+                  "Refuse a model whose check needs more than SIZE, e.g. 16G (default: the memory available now)")
+      ->transform(byte_size());
   cmd->footer("Examples:\n  initlab advise --model mlp:784-100x30-10 --activation relu\n"
               "  initlab advise --model resmlp:784-256x4-10 --quick-compare --seeds 3");
   cmd->callback([o] { run_advise(*o); });

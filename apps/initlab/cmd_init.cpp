@@ -98,7 +98,7 @@ void add_init_command(CLI::App& app) {
                   "--override took, is an error)");
   cmd->add_option("--seed", o->seed, "Seed, 0 to 2^64 - 1")->transform(seed_value());
   cmd->add_option("--generator", o->generator, "philox | torch | torch-avx2")->check(CLI::IsMember({"philox", "torch", "torch-avx2"}));
-  cmd->add_option("-o,--out", o->out, "Output TorchScript file (a new file: the input model is never overwritten)")->required()->check(non_empty_path());
+  cmd->add_option("-o,--out", o->out, "Output TorchScript file (a new file: the input model is never overwritten)")->required()->check(output_path());
   cmd->add_option("--data", o->data, "Data for lsuv / datadep (a batch of training samples)");
   cmd->add_option("--batch", o->batch, "Samples lsuv / datadep look at")->check(CLI::PositiveNumber);
   cmd->add_flag("--flatten", o->flatten, "Give the model each sample as a vector (for MLPs)");

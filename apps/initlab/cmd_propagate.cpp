@@ -14,6 +14,7 @@
 #include "output_paths.hpp"
 #include "experiments/propagate.hpp"
 #include "experiments/propagate_json.hpp"
+#include "initlab/byte_size.hpp"
 #include "initlab/error.hpp"
 #include "initlab/spec.hpp"
 #include "report_option.hpp"
@@ -30,18 +31,18 @@ struct PropagateOptions {
   bool jacobian = false;
   std::string db, report;
   int jacobian_samples = 4;
-  double max_memory_gb = 0;
+  std::uint64_t max_memory = 0;  // bytes; 0: the memory available now
 };
 
 void run_propagate(PropagateOptions& o) {
   lab::configure_runtime(o.threads);
   o.config.jacobian_samples = o.jacobian ? o.jacobian_samples : 0;
-  o.config.max_memory_bytes = o.max_memory_gb * 1e9;
+  o.config.max_memory_bytes = static_cast<double>(o.max_memory);
   const bool terminal = isatty(STDERR_FILENO) == 1;
   if (terminal)
     o.config.progress = [](const lab::PropagateProgress& p) {
       fmt::print(stderr, "\r\033[Kpropagate: run {}/{} ({:.40}, seed {}; about {} each)", p.run + 1, p.runs, p.init, p.seed_index,
-                 lab::bytes_text(p.bytes_per_run));
+                 bytes_text(p.bytes_per_run));
       std::fflush(stderr);
     };
   if (!o.report.empty() && o.db.empty()) o.db = "initlab-results.db";
@@ -120,13 +121,13 @@ void add_propagate_command(CLI::App& app) {
   cmd->add_flag("--jacobian", o->jacobian, "Singular values of the input-output Jacobian at init (widths up to ~1024)");
   cmd->add_option("--jacobian-samples", o->jacobian_samples, "Inputs the Jacobian is taken at")->check(CLI::Range(1, 1000));
   cmd->add_option("--threads", o->threads, "Intra-op threads (0: all cores)")->check(CLI::Range(0, 1024));
-  cmd->add_option("--max-memory", o->max_memory_gb,
-                  "Refuse a study whose one run needs more than this many GB (estimated before anything is allocated; "
-                  "default: half of this machine's memory)")
-      ->check(gigabytes());
+  cmd->add_option("--max-memory", o->max_memory,
+                  "Refuse a study whose one run needs more than SIZE, e.g. 16G (estimated before anything is allocated; "
+                  "default: the memory available now)")
+      ->transform(byte_size());
   cmd->add_flag("--json", o->json, "Machine-readable output");
-  cmd->add_option("--db", o->db, "Store the study in this results database")->check(non_empty_path());
-  cmd->add_option("--report", o->report, "Write an HTML report of the study (stored in --db, default initlab-results.db)")->check(non_empty_path());
+  cmd->add_option("--db", o->db, "Store the study in this results database")->check(output_path());
+  cmd->add_option("--report", o->report, "Write an HTML report of the study (stored in --db, default initlab-results.db)")->check(output_path());
   cmd->footer("Examples:\n  initlab propagate --model mlp:100-100x10-100 --activation relu --init 'normal:std=logspace(1e-4,10,50)'\n"
               "  initlab propagate --model mlp:1000-1000x10 --activation tanh --init xavier_normal --bias-std 0.05\n"
               "  initlab propagate --model rescnn:16x8 --input data:fashion-mnist --init he_normal --init torch_default\n"

@@ -38,7 +38,7 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("--experiment", o->experiment, "Only this experiment")->check(CLI::PositiveNumber);
   cmd->add_option("--propagation", o->propagation, "Only this propagation study")->check(CLI::PositiveNumber);
   cmd->add_option("--sweep", o->sweep, "Only this sweep and its grid points' experiments")->check(CLI::PositiveNumber);
-  cmd->add_option("-o,--out", o->out, "The HTML file to write (atomically)")->required()->check(non_empty_path());
+  cmd->add_option("-o,--out", o->out, "The HTML file to write (atomically)")->required()->check(output_path());
   cmd->footer("Examples:\n  initlab report initlab-results.db -o report.html\n  initlab report results.db --experiment 2 -o exp2.html\n"
               "  initlab report results.db --sweep 1 -o sweep1.html");
   cmd->callback([o] {

@@ -1,14 +1,12 @@
 // `initlab sample`: draw one tensor with an initializer, compare it with the formula's target,
 // show a histogram, optionally write it to .npy / .safetensors / .csv.
 #include <fmt/core.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -17,6 +15,7 @@
 #include "commands.hpp"
 #include "option_checks.hpp"
 #include "output_paths.hpp"
+#include "initlab/byte_size.hpp"
 #include "initlab/error.hpp"
 #include "initlab/initializer.hpp"
 #include "initlab/spec.hpp"
@@ -35,51 +34,9 @@ struct SampleOptions {
   int threads = 0;
   int bins = 16;
   std::string out;
-  std::string max_memory;  // empty: the memory available now
+  std::uint64_t max_memory = 0;  // bytes; 0: the memory available now
   bool json = false;
 };
-
-// Bytes the machine can give this process now: MemAvailable (else all physical memory), and no
-// more than an address-space limit (ulimit -v).
-std::uint64_t available_memory() {
-  std::uint64_t bytes = 0;
-  std::ifstream meminfo("/proc/meminfo");
-  for (std::string key; meminfo >> key;) {
-    std::uint64_t kib = 0;
-    if (key == "MemAvailable:" && meminfo >> kib) {
-      bytes = kib * 1024;
-      break;
-    }
-    meminfo.ignore(1 << 10, '\n');
-  }
-  if (bytes == 0) bytes = static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
-  rlimit limit{};
-  if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) bytes = std::min<std::uint64_t>(bytes, limit.rlim_cur);
-  return bytes;
-}
-
-// "123" (bytes), "512K", "64M", "8G", "1.5T" (powers of 1024; "MB", "MiB" read the same).
-std::uint64_t parse_size(const std::string& text) {
-  double value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  std::string unit(ptr, text.data() + text.size());
-  if (unit.ends_with("iB")) unit.resize(unit.size() - 2);
-  else if (unit.size() == 2 && unit.back() == 'B') unit.pop_back();
-  const std::string units = "KMGT";
-  const auto power = unit.empty() ? 0 : unit.size() == 1 ? units.find(static_cast<char>(std::toupper(unit[0]))) + 1 : 0;
-  const double bytes = value * std::pow(1024.0, static_cast<double>(power));
-  if (ec != std::errc() || (!unit.empty() && (unit.size() != 1 || power == 0)) || !(bytes >= 1) || bytes >= 1.8e19)
-    throw Error("--max-memory '" + text.substr(0, 40) + "' is not a size; expected bytes or a number with K, M, G or T "
-                "(powers of 1024), e.g. 512M or 16G");
-  return static_cast<std::uint64_t>(bytes);
-}
-
-std::string bytes_text(double bytes) {
-  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  int u = 0;
-  while (bytes >= 1024 && u < 6) bytes /= 1024, ++u;
-  return u == 0 ? fmt::format("{:.0f} bytes", bytes) : fmt::format("{:.3g} {}", bytes, units[u]);
-}
 
 std::string g(double v) { return fmt::format("{:.6g}", v); }
 
@@ -139,11 +96,11 @@ void run_sample(const SampleOptions& o) {
   const InitTarget target = target_of(init, shape, init_options.layout);
   // The tensor in float32, and for a structured matrix (orthogonal: a QR of a copy) about four copies more.
   const double need = 4.0 * static_cast<double>(numel(shape)) * (target.distribution ? 1 : 5);
-  const bool given = !o.max_memory.empty();
-  const std::uint64_t limit = given ? parse_size(o.max_memory) : available_memory();
+  const bool given = o.max_memory > 0;
+  const std::uint64_t limit = given ? o.max_memory : available_memory();
   if (need > static_cast<double>(limit))
     throw Error(fmt::format("--shape {} needs {} of memory, more than {}; {}", o.shape.size() > 40 ? o.shape.substr(0, 40) + "..." : o.shape,
-                            bytes_text(need), given ? "--max-memory " + o.max_memory : "the " + bytes_text(static_cast<double>(limit)) + " available",
+                            bytes_text(need), given ? "--max-memory " + bytes_text(static_cast<double>(limit)) : "the " + bytes_text(static_cast<double>(limit)) + " available",
                             given ? "raise --max-memory if the machine has it" : "--max-memory SIZE sets the limit (e.g. 64G)"));
   std::vector<float> data(static_cast<std::size_t>(numel(shape)));
   Generator gen = Generator::make(parse_generator_kind(o.generator), o.seed);
@@ -177,8 +134,9 @@ void add_sample_command(CLI::App& app) {
       ->check(CLI::IsMember({"philox", "torch", "torch-avx2"}));
   cmd->add_option("--threads", o->threads, "Threads for philox fills (0: all cores)")->check(CLI::Range(0, 1024));
   cmd->add_option("--bins", o->bins, "Histogram bins")->check(CLI::Range(1, 200));
-  cmd->add_option("--out", o->out, "Write the tensor to FILE.npy, FILE.safetensors or FILE.csv (atomically)")->check(non_empty_path());
-  cmd->add_option("--max-memory", o->max_memory, "Refuse a tensor that needs more memory than SIZE, e.g. 16G (default: the memory available now)");
+  cmd->add_option("--out", o->out, "Write the tensor to FILE.npy, FILE.safetensors or FILE.csv (atomically)")->check(output_path());
+  cmd->add_option("--max-memory", o->max_memory, "Refuse a tensor that needs more memory than SIZE, e.g. 16G (default: the memory available now)")
+      ->transform(byte_size());
   cmd->add_flag("--json", o->json, "Machine-readable output");
   cmd->callback([o] { run_sample(*o); });
 }

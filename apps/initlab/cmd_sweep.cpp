@@ -13,6 +13,7 @@
 #include "experiments/sweep.hpp"
 #include "initlab/error.hpp"
 #include "jobs_option.hpp"
+#include "option_checks.hpp"
 #include "output_paths.hpp"
 #include "print_events.hpp"
 #include "print_summary.hpp"
@@ -31,6 +32,7 @@ struct SweepOptions {
   int jobs = 0;
   int threads = 1;
   std::uint64_t max_runs = 5000;
+  std::uint64_t max_memory = 0;  // bytes; 0: the memory available now
   bool dry_run = false;
   bool json = false;
   bool quiet = false;
@@ -80,7 +82,7 @@ void run_sweep(const SweepOptions& o) {
   const lab::SweepFile file = lab::parse_sweep_file(o.file);
   lab::configure_runtime(o.threads);
   lab::DataCache data;
-  lab::SweepPlan plan = lab::plan_sweep(file, command_line(), o.max_runs, data);
+  lab::SweepPlan plan = lab::plan_sweep(file, command_line(), o.max_runs, data, static_cast<double>(o.max_memory));
   const lab::ScheduleOptions schedule = schedule_options(o.jobs, static_cast<int>(plan.plan.runs.size()));
   const double wall = plan.estimated_seconds / schedule.jobs;
   if (o.dry_run) {
@@ -140,17 +142,21 @@ void add_sweep_command(CLI::App& app) {
   auto o = std::make_shared<SweepOptions>();
   CLI::App* cmd = app.add_subcommand("sweep", "Train a grid of runs from a sweep file (TOML), tune per init, compare with paired statistics");
   cmd->add_option("file", o->file, "Sweep file (see examples/*.toml)")->required()->check(non_empty_path());
-  cmd->add_option("--db", o->db, "Results database (SQLite); re-running skips finished runs")->check(non_empty_path());
+  cmd->add_option("--db", o->db, "Results database (SQLite); re-running skips finished runs")->check(output_path());
   cmd->add_option("--jobs", o->jobs, "Runs trained at once, each in a worker process with one thread (0: one per core)")
       ->check(CLI::Range(0, 1024));
   cmd->add_option("--threads", o->threads,
                   "Intra-op threads with --jobs 1 (default 1, as every worker has, so the numbers do not depend on --jobs; 0: all cores)")
       ->check(CLI::Range(0, 1024));
   cmd->add_option("--max-runs", o->max_runs, "Refuse a grid of more runs than this")->check(CLI::Range(std::uint64_t(1), std::uint64_t(1000000)));
+  cmd->add_option("--max-memory", o->max_memory,
+                  "Refuse a run whose model needs more than SIZE to train, e.g. 16G (estimated before anything is built; "
+                  "default: the memory available now)")
+      ->transform(byte_size());
   cmd->add_flag("--dry-run", o->dry_run, "List the runs and the estimated time; train nothing, write nothing");
   cmd->add_flag("--json", o->json, "Print the summary (or with --dry-run the runs) as JSON");
   cmd->add_flag("--quiet", o->quiet, "No per-run and per-epoch lines");
-  cmd->add_option("--report", o->report, "Write an HTML report of this sweep at the end (from --db)")->check(non_empty_path());
+  cmd->add_option("--report", o->report, "Write an HTML report of this sweep at the end (from --db)")->check(output_path());
   cmd->footer("Examples:\n  initlab sweep examples/lr-by-init.toml --dry-run\n  initlab sweep examples/lr-by-init.toml --jobs 2 --db sweep.db");
   cmd->callback([o] { run_sweep(*o); });
 }

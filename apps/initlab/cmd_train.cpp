@@ -51,6 +51,7 @@ struct ExperimentOptions {
   std::string generator = "philox";
   int threads = 1;
   int jobs = 0;
+  std::uint64_t max_memory = 0;  // bytes; 0: the memory available now
   bool quiet = false;
   bool json = false;
   bool monitor = false;
@@ -92,10 +93,14 @@ void add_common(CLI::App* cmd, ExperimentOptions& o) {
       ->check(CLI::Range(0, 1024));
   cmd->add_option("--jobs", o.jobs, "Runs trained at once, each in a worker process with one thread (0: one per core)")
       ->check(CLI::Range(0, 1024));
-  cmd->add_option("--db", c.db, "Results database (SQLite)")->check(non_empty_path());
+  cmd->add_option("--db", c.db, "Results database (SQLite)")->check(output_path());
+  cmd->add_option("--max-memory", o.max_memory,
+                  "Refuse a run whose model needs more than SIZE to train, e.g. 16G (estimated before anything is built; "
+                  "default: the memory available now)")
+      ->transform(byte_size());
   cmd->add_flag("--quiet", o.quiet, "No per-epoch lines");
   cmd->add_flag("--json", o.json, "Print the summary as JSON");
-  cmd->add_option("--report", o.report, "Write an HTML report of this experiment at the end (from --db)")->check(non_empty_path());
+  cmd->add_option("--report", o.report, "Write an HTML report of this experiment at the end (from --db)")->check(output_path());
   cmd->add_flag("--monitor", o.monitor, "Per-layer statistics during training (every 50 steps unless --monitor-every), stored in --db");
   cmd->add_option("--monitor-every", c.monitor_every, "Monitor every K steps (implies --monitor)")->check(CLI::PositiveNumber);
 }
@@ -162,6 +167,7 @@ void run(CLI::App* cmd, ExperimentOptions& o, const std::string& kind) {
   if (c.inits.empty()) throw Error(kind == "train" ? "--init is required" : "--inits is required (or a --preset)");
   if (!o.report.empty()) refuse_overwriting_input("--report", o.report, {{"results database", c.db}});
   c.generator = parse_generator_kind(o.generator);
+  c.max_memory_bytes = static_cast<double>(o.max_memory);
   if (o.monitor && c.monitor_every == 0) c.monitor_every = 50;
   c.train.progress = !o.quiet && isatty(STDERR_FILENO);
   lab::configure_runtime(o.threads);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "initlab/byte_size.hpp"
 #include "initlab/error.hpp"
 #include "initlab/spec.hpp"
 
@@ -22,16 +23,17 @@ CLI::Validator seed_value() {
       "SEED");
 }
 
-CLI::Validator gigabytes() {
+CLI::Validator byte_size() {
   return CLI::Validator(
-      [](std::string& text) -> std::string {
-        char* end = nullptr;
-        const double v = std::strtod(text.c_str(), &end);
-        if (text.empty() || *end != '\0' || !std::isfinite(v) || !(v > 0))
-          return "'" + text.substr(0, 40) + "' is invalid; expected a number of GB > 0 (e.g. 8 or 0.5)";
-        return "";
+      [](std::string& text) {
+        try {
+          text = std::to_string(parse_byte_size(text, ""));
+          return std::string();
+        } catch (const Error& e) {
+          return std::string(e.what());
+        }
       },
-      "GB");
+      "SIZE");
 }
 
 }  // namespace initlab::cli

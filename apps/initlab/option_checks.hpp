@@ -8,7 +8,8 @@ namespace initlab::cli {
 // -1 and 2^64 as 2^64 - 1, and 010 as 8).
 CLI::Validator seed_value();
 
-// --max-memory GB (propagate, advise): a finite number > 0.
-CLI::Validator gigabytes();
+// --max-memory SIZE (every command that allocates by a user's numbers): 512M, 16G, 1.5T
+// (initlab/byte_size.hpp), rewritten as a count of bytes.
+CLI::Validator byte_size();
 
 }  // namespace initlab::cli

@@ -22,15 +22,30 @@ bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
   return ca == cb;
 }
 
+std::string path_problem(const std::string& value) {
+  if (value.empty()) return "an empty path; expected a file name";
+  if (value.size() > PATH_MAX)  // and no error message echoes it whole
+    return "a path of " + std::to_string(value.size()) + " characters ('" + value.substr(0, 40) + "...'); expected at most " +
+           std::to_string(PATH_MAX);
+  return "";
+}
+
 }  // namespace
 
 CLI::Validator non_empty_path() {
+  return CLI::Validator([](std::string& value) { return path_problem(value); }, "PATH");
+}
+
+CLI::Validator output_path() {
   return CLI::Validator(
       [](std::string& value) {
-        if (value.empty()) return std::string("an empty path; expected a file name");
-        if (value.size() > PATH_MAX)  // and no error message echoes it whole
-          return "a path of " + std::to_string(value.size()) + " characters ('" + value.substr(0, 40) + "...'); expected at most " +
-                 std::to_string(PATH_MAX);
+        if (std::string problem = path_problem(value); !problem.empty()) return problem;
+        const std::filesystem::path path(value);
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec)) return "'" + value + "' is a folder; expected a file name";
+        const std::filesystem::path folder = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+        if (!std::filesystem::exists(folder, ec)) return "'" + value + "': the folder '" + folder.string() + "' does not exist";
+        if (!std::filesystem::is_directory(folder, ec)) return "'" + value + "': '" + folder.string() + "' is not a folder";
         return std::string();
       },
       "PATH");

@@ -11,6 +11,9 @@ namespace initlab::cli {
 // A CLI11 check: the value is a non-empty path ("--db ''" would otherwise mean SQLite's
 // temporary database, which vanishes at exit) of at most PATH_MAX characters.
 CLI::Validator non_empty_path();
+// non_empty_path() for a file the command writes: not a folder, and its folder exists (checked
+// when the flag is read, before any work: `sweep --db /missing/x.db` must not plan and train first).
+CLI::Validator output_path();
 
 // Throws Error when `out` (given with `flag`) is the same file as one of `inputs` (a label and a
 // path each; a database's -wal / -shm / -journal files count as the database). Symlinks and

@@ -84,9 +84,9 @@ one_error batchnorm_batch_1 "--batch 1 is too small for BatchNorm; expected --ba
 # 6. Memory: a tensor larger than the machine, and a gzip bomb in an IDX file
 one_error sample_too_big "--shape 1000000x1000000 needs 3.64 TiB of memory, more than the " "$bin" sample normal --shape 1000000x1000000
 grep -qF -- "--max-memory SIZE" err.txt && ok || bad "sample: the flag that raises the limit is not named"
-one_error sample_max_memory "--shape 1000x1000 needs 3.81 MiB of memory, more than --max-memory 1M" "$bin" sample normal --shape 1000x1000 --max-memory 1M
+one_error sample_max_memory "--shape 1000x1000 needs 3.81 MiB of memory, more than --max-memory 1 MiB" "$bin" sample normal --shape 1000x1000 --max-memory 1M
 one_error sample_structured "needs 19.1 MiB of memory" "$bin" sample orthogonal --shape 1000x1000 --max-memory 8M
-one_error sample_bad_size "--max-memory 'lots' is not a size" "$bin" sample normal --shape 4x4 --max-memory lots
+one_error sample_bad_size "--max-memory: 'lots' is not a size" "$bin" sample normal --shape 4x4 --max-memory lots
 "$bin" sample normal --shape 1000x1000 --max-memory 8M > /dev/null 2>&1 && ok || bad "sample within --max-memory"
 mkdir bomb
 $py - <<'PY'

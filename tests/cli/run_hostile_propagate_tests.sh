@@ -92,12 +92,22 @@ done
 # 6. Resources stated before they are spent: refused in seconds with the size, the limit and the flag
 for m in mlp:100000-100000x100 mlp:10000-10000x100000; do
   one_error "memory_$m" "--model '$m' needs about" "$bin" propagate --model $m --init he_normal
-  grep -qF "raise it with --max-memory GB" err.txt && grep -qF "the limit is" err.txt && ok || bad "memory $m: no limit or flag"
+  grep -qF "raise it with --max-memory SIZE" err.txt && grep -qF "the limit is" err.txt && ok || bad "memory $m: no limit or flag"
 done
 one_error memory_batch "--batch 100000000); the limit is" "$bin" propagate --model mlp:100-100x10 --init he_normal --batch 100000000
-one_error memory_flag "the limit is 1 KB (--max-memory)" "$bin" propagate --model mlp:100-100x10 --init he_normal --max-memory 0.000001
-one_error memory_flag_nan "--max-memory: 'nan' is invalid; expected a number of GB > 0" "$bin" propagate --model mlp:10-10x2 --init he_normal --max-memory nan
-one_error memory_flag_zero "--max-memory: '0' is invalid" "$bin" propagate --model mlp:10-10x2 --init he_normal --max-memory 0
+one_error memory_flag "the limit is 1 KiB (--max-memory)" "$bin" propagate --model mlp:100-100x10 --init he_normal --max-memory 1K
+one_error memory_flag_nan "--max-memory: 'nan' is not a size; expected a number with a unit B, K, M, G or T" "$bin" propagate --model mlp:10-10x2 --init he_normal --max-memory nan
+one_error memory_flag_zero "--max-memory: '0G' is not a size" "$bin" propagate --model mlp:10-10x2 --init he_normal --max-memory 0G
+# One --max-memory syntax everywhere: a bare number (GB here once, bytes in sample) is refused, not guessed.
+one_error memory_flag_bare "--max-memory: '8' is not a size" "$bin" propagate --model mlp:10-10x2 --init he_normal --max-memory 8
+one_error advise_memory_flag "--max-memory: '0.5' is not a size" "$bin" advise --model mlp:2-8-2 --data csv:data.csv,label=y --max-memory 0.5
+# train / compare / sweep estimate the model's training memory before building it (the brief's
+# mlp:784-100000000-10 would need ~735 GiB); the limit is raised with the same flag.
+one_error train_memory "--model 'mlp:784-100000000-10' needs about" "$bin" train --model mlp:784-100000000-10 --init he_normal --data csv:data.csv,label=y --db t.db
+grep -qF "raise it with --max-memory SIZE" err.txt && [ ! -e t.db ] && ok || bad "train memory: no flag named, or a database was written"
+one_error compare_memory_flag "the limit is 1 KiB (--max-memory)" "$bin" compare --model mlp:2-8-2 --inits he_normal,zeros --data csv:data.csv,label=y --max-memory 1K --db t.db
+[ ! -e t.db ] && ok || bad "compare over --max-memory wrote a database"
+"$bin" compare --model mlp:2-8-2 --inits he_normal --data csv:data.csv,label=y --epochs 1 --max-memory 64M --db t.db --quiet > /dev/null 2>&1 && ok || bad "compare within --max-memory"
 one_error advise_memory "--model 'mlp:2-100000x1000-2' needs about" "$bin" advise --model mlp:2-100000x1000-2 --data csv:data.csv,label=y
 one_error rescnn_memory "--model 'rescnn:100000x100' needs about" "$bin" propagate --model rescnn:100000x100 --input gaussian:3x32x32 --init he_normal
 

@@ -87,6 +87,13 @@ printf 'model = "mlp:3-8-2"\ndata = "csv:data.csv,label=y"\ninits = ["he_normall
 printf 'model = "mlp:3-8-2"\ndata = "csv:data.csv,label=y"\ninits = ["he_normal"]\nlr = "logspace(0.001,0.1,100)"\nseeds = 100\n' > big.toml
 "$bin" sweep big.toml --db b.db > /dev/null 2> b3.err; rc=$?
 [ "$rc" = 2 ] && grep -q "10000 runs, more than --max-runs 5000" b3.err && [ ! -e b.db ] && ok || { bad "max runs: rc=$rc"; cat b3.err; }
+# A database in a folder that does not exist: refused when the flag is read, before planning
+# (which loads data and times a training step) and before any run.
+"$bin" sweep sweep.toml --db missing-folder/s.db > /dev/null 2> b4.err; rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l < b4.err)" = 1 ] && grep -qF -- "--db: 'missing-folder/s.db': the folder 'missing-folder' does not exist" b4.err \
+  && [ ! -e missing-folder ] && ok || { bad "missing db folder: rc=$rc"; cat b4.err; }
+"$bin" sweep sweep.toml --db . > /dev/null 2> b5.err; rc=$?
+[ "$rc" = 2 ] && grep -qF -- "--db: '.' is a folder; expected a file name" b5.err && ok || { bad "db is a folder: rc=$rc"; cat b5.err; }
 
 # 5. Two processes on one database: every run trained exactly once
 slow=(--model mlp:3-64-64-2 --data csv:data.csv,label=y --inits xavier_normal,kaiming_normal,orthogonal --seeds 2 --epochs 8 --batch 8 --jobs 1 --db two.db)

@@ -8,6 +8,8 @@
 
 #include "../common/error_of.hpp"
 #include "experiments/propagate.hpp"
+#include "initlab/byte_size.hpp"
+#include "models/footprint.hpp"
 #include "experiments/propagate_json.hpp"
 #include "models/models.hpp"
 
@@ -313,14 +315,14 @@ TEST(PropagateHardening, RefusesAStudyBeyondTheMemoryLimitBeforeAllocating) {
     const std::string e = error_of([&] { propagate(c); });
     EXPECT_NE(e.find("--model '" + std::string(model) + "' needs about "), std::string::npos) << e;
     EXPECT_NE(e.find("the limit is"), std::string::npos) << e;
-    EXPECT_NE(e.find("raise it with --max-memory GB"), std::string::npos) << e;
+    EXPECT_NE(e.find("raise it with --max-memory SIZE"), std::string::npos) << e;
   }
   c.model = "mlp:100-100x10";
   c.batch = 100000000;  // the input alone would be 40 GB
   EXPECT_NE(error_of([&] { propagate(c); }).find("--batch 100000000"), std::string::npos);
   c.batch = 64;
   c.max_memory_bytes = 1e3;
-  EXPECT_NE(error_of([&] { propagate(c); }).find("the limit is 1 KB (--max-memory)"), std::string::npos);
+  EXPECT_NE(error_of([&] { propagate(c); }).find("the limit is 1000 bytes (--max-memory)"), std::string::npos);
   c.max_memory_bytes = 0;
   EXPECT_EQ(propagate(c).size(), 1u);
   // What is counted: weights and gradients, the input, three kept copies per layer.
@@ -330,6 +332,21 @@ TEST(PropagateHardening, RefusesAStudyBeyondTheMemoryLimitBeforeAllocating) {
   EXPECT_LT(f.bytes, 4.0 * (2 * f.parameters + 1000.0 * 1000 * (2 + 3 * 10 + 3)) + 1);
   EXPECT_GT(lab_model_footprint("rescnn:100000x100", {3, 32, 32}, 1000, 10, 0, 0).bytes, 1e14);
   EXPECT_GT(lab_model_footprint("resmlp:784-100000x50-10", {1, 28, 28}, 10, 10, 0, 0).parameters, 1e11);
+}
+
+TEST(Footprint, TrainingCountsTheOptimizersStateAndTheCheckNamesTheFlag) {
+  // Adam keeps two more copies of the parameters (first and second moments), SGD with momentum one.
+  const Footprint plain = lab_model_footprint("mlp:784-1000-10", {1, 28, 28}, 64, 10, 0, 0, 0);
+  const Footprint adam = lab_model_footprint("mlp:784-1000-10", {1, 28, 28}, 64, 10, 0, 0, 2);
+  EXPECT_EQ(plain.parameters, 785.0 * 1000 + 1001 * 10);
+  EXPECT_DOUBLE_EQ(adam.bytes - plain.bytes, 4.0 * 2 * plain.parameters);
+  // The brief's memory bomb: 7.8e10 parameters, hundreds of GiB, refused with size, limit and flag.
+  const Footprint bomb = lab_model_footprint("mlp:784-100000000-10", {1, 28, 28}, 64, 10, 0, 0, 0);
+  EXPECT_GT(bomb.bytes, 6e11);
+  EXPECT_EQ(error_of([&] { check_footprint("--model 'x'", bomb, 64, 16.0 * (1 << 30)); }),
+            "--model 'x' needs about " + initlab::bytes_text(bomb.bytes) + " for one run (7.95e+10 parameters, --batch 64); the limit is "
+            "16 GiB (--max-memory): raise it with --max-memory SIZE (e.g. 64G), or use a smaller model or --batch");
+  EXPECT_NO_THROW(check_footprint("--model 'x'", plain, 64, 16.0 * (1 << 30)));
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include "initlab/error.hpp"
 #include "initlab/spec.hpp"
 #include "initlab/torch/apply.hpp"
+#include "data/spec_options.hpp"
+#include "models/footprint.hpp"
 #include "netinit/network_init.hpp"
 
 namespace initlab::lab {
@@ -27,11 +29,17 @@ RunSpec base_spec(const ExperimentConfig& c) {
   return s;
 }
 
-void check_run_spec(const RunSpec& spec, DataCache& data) {
+void check_run_spec(const RunSpec& spec, DataCache& data, double max_memory_bytes) {
   const std::optional<NetworkInit> network = parse_network_init(spec.init);
   libtorch::make_plan(network ? network->base : spec.init, spec.bias, spec.overrides, spec.generator, 0);  // parses every spec
   const DataSplits& d = data.get(spec.data, spec.data_options);
   check_loss(spec.train, d);
+  const std::int64_t outputs = d.task == Task::regression ? d.num_outputs : d.num_classes;
+  const std::int64_t batch = std::max<std::int64_t>(1, std::min(spec.train.batch, d.train.size()));
+  const double optimizer_state = spec.train.optimizer == "adam" ? 2 : spec.train.momentum > 0 ? 1 : 0;
+  check_footprint("--model '" + excerpt(spec.model, 40) + "'",
+                  lab_model_footprint(spec.model, d.sample_shape, batch, outputs, d.vocabulary, 0, optimizer_state), batch,
+                  max_memory_bytes);
   auto probe = build_model(spec.model, d, spec.model_options);  // validates the model against the data
   // The plan applied once to the probe: an --override that sets nothing fails here, before any run.
   libtorch::apply_plan(*probe, libtorch::make_plan(network ? network->base : spec.init, spec.bias, spec.overrides, spec.generator, 0));
@@ -49,7 +57,7 @@ Plan plan_experiment(const ExperimentConfig& c, DataCache& data) {
   for (const auto& init : c.inits) {
     RunSpec s = base;
     s.init = init;
-    check_run_spec(s, data);
+    check_run_spec(s, data, c.max_memory_bytes);
   }
   const Task task = data.get(base.data, base.data_options).task;
   Plan plan;

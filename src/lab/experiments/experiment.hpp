@@ -32,6 +32,7 @@ struct ExperimentConfig {
   std::string db = "initlab-results.db";
   std::string command;
   int monitor_every = 0;  // > 0: the training monitor every K steps, stored with each run (not part of the experiment's identity)
+  double max_memory_bytes = 0;  // refuse a run estimated to need more (0: the memory available now); not part of the identity
 };
 
 // The run spec every run of `config` starts from (init and seed still to set).
@@ -41,9 +42,11 @@ RunSpec base_spec(const ExperimentConfig& config);
 // lists its runs, seeds outer, inits inner. Throws Error before anything trains.
 Plan plan_experiment(const ExperimentConfig& config, DataCache& data);
 
-// Checks a run spec's model, data and init against each other: builds the model on the data
-// once and parses the init (a network scheme is checked against the model). Throws Error.
-void check_run_spec(const RunSpec& spec, DataCache& data);
+// Checks a run spec's model, data and init against each other: estimates the model's training
+// memory (models/footprint.hpp; above `max_memory_bytes`, 0: the memory available now, an error
+// naming --max-memory), builds the model on the data once and parses the init (a network scheme
+// is checked against the model). Throws Error.
+void check_run_spec(const RunSpec& spec, DataCache& data, double max_memory_bytes);
 
 // Plans, runs what the database does not have yet (see scheduler.hpp), and returns the summary
 // of everything stored for the experiment.

@@ -23,6 +23,7 @@
 #include "initlab/shape.hpp"
 #include "initlab/spec.hpp"
 #include "initlab/torch/apply.hpp"
+#include "models/footprint.hpp"
 #include "models/models.hpp"
 #include "models/probe.hpp"
 #include "netinit/network_init.hpp"
@@ -32,11 +33,6 @@ namespace initlab::lab {
 namespace {
 
 constexpr std::size_t kQuoted = 40;  // characters of a user's value an error message repeats
-constexpr double kBytesPerFloat = 4;
-// Per weighted layer a run keeps its output (pre), the activation's output (act) and the
-// retained gradient of pre; the statistics and the backward pass add a few layer-sized transients.
-constexpr double kKeptPerLayer = 3;
-constexpr double kTransientLayers = 3;
 
 std::string excerpt(std::string_view s) { return s.size() <= kQuoted ? std::string(s) : std::string(s.substr(0, kQuoted)) + "..."; }
 
@@ -248,97 +244,6 @@ RunResult run_once(const PropagateConfig& c, const Subject& subject, const std::
   return r;
 }
 
-// --- footprint ---------------------------------------------------------------------------------
-
-bool parse_positive(std::string_view t, std::int64_t& v) {
-  const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  return !t.empty() && ec == std::errc() && p == t.data() + t.size() && v > 0;
-}
-
-// Floats per sample a chain of layers keeps, and its parameters.
-struct Tally {
-  double parameters = 0, kept = 0, widest = 0;
-  void layer(double params, double out, double kept_copies = kKeptPerLayer) {
-    parameters += params;
-    kept += kept_copies * out;
-    widest = std::max(widest, out);
-  }
-};
-
-Tally tally_lab_model(const std::string& model, const std::vector<std::int64_t>& sample, std::int64_t outputs, std::int64_t vocabulary) {
-  const auto colon = model.find(':');
-  const std::string kind = model.substr(0, colon);
-  const std::string arg = colon == std::string::npos ? "" : model.substr(colon + 1);
-  const double out = static_cast<double>(outputs);
-  Tally t;
-  if (kind == "mlp" || kind == "resmlp") {
-    const auto w = mlp_widths(model);
-    std::vector<double> d(w.begin(), w.end());
-    if (kind == "mlp") {
-      for (std::size_t i = 1; i < d.size(); ++i) t.layer((d[i - 1] + 1) * d[i], d[i]);
-    } else if (d.size() >= 3) {
-      t.layer((d[0] + 1) * d[1], d[1]);
-      for (std::size_t i = 1; i + 2 < d.size(); ++i) {
-        t.layer(2 * (d[i] + 1) * d[i], d[i], 3);  // fc1, act, fc2 inside the block
-        t.layer(0, d[i]);                         // the block's sum, its activation, the retained gradient
-      }
-      t.layer((d[d.size() - 2] + 1) * d.back(), d.back());
-    }
-  } else if (kind == "cnn" && sample.size() == 3) {
-    const double c = static_cast<double>(sample[0]), h = static_cast<double>(sample[1]), w = static_cast<double>(sample[2]);
-    const double h1 = std::floor((h - 2) / 2), w1 = std::floor((w - 2) / 2);
-    const double h2 = std::floor((h1 - 2) / 2), w2 = std::floor((w1 - 2) / 2);
-    if (h2 < 1 || w2 < 1) return t;  // the builder says why
-    t.layer(32 * (9 * c + 1), 32 * (h - 2) * (w - 2));
-    t.layer(0, 32 * h1 * w1, 1);  // pooling
-    t.layer(64 * (9 * 32 + 1), 64 * (h1 - 2) * (w1 - 2));
-    t.layer(0, 64 * h2 * w2, 1);
-    t.layer((64 * h2 * w2 + 1) * 64, 64);
-    t.layer(65 * out, out);
-  } else if (kind == "rescnn" && sample.size() == 3) {
-    std::int64_t channels = 0, blocks = 0;
-    const auto x = arg.find('x');
-    if (x == std::string::npos || !parse_positive(std::string_view(arg).substr(0, x), channels) ||
-        !parse_positive(std::string_view(arg).substr(x + 1), blocks))
-      return t;
-    const double ch = static_cast<double>(channels), hw = static_cast<double>(sample[1]) * static_cast<double>(sample[2]);
-    t.layer(ch * (9 * static_cast<double>(sample[0]) + 1), ch * hw);
-    for (std::int64_t b = 0; b < blocks; ++b) {
-      t.layer(2 * ch * (9 * ch + 1), ch * hw, 3);
-      t.layer(0, ch * hw);
-    }
-    t.layer(0, ch, 1);
-    t.layer((ch + 1) * out, out);
-  } else if (kind == "rnn") {
-    const auto dash = arg.find('-');
-    const std::string cell = arg.substr(0, dash);
-    if (dash == std::string::npos) return t;
-    const auto w = parse_widths(model, arg.substr(dash + 1));
-    if (w.size() != 2) return t;
-    const double gates = cell == "lstm" ? 4 : cell == "gru" ? 3 : 1, e = static_cast<double>(w[0]), hd = static_cast<double>(w[1]);
-    const double steps = sample.empty() ? 1 : product(sample);
-    t.layer(static_cast<double>(vocabulary) * e, steps * e);
-    t.layer(gates * hd * (e + hd + 2), steps * (gates + 2) * hd);
-    t.layer((hd + 1) * out, out);
-  } else if (kind == "toy") {
-    t.layer(60, 10);
-    t.layer(11, 1);
-  }
-  return t;
-}
-
-Footprint footprint_of(const Tally& t, double in, double out, std::int64_t batch, int jacobian_samples) {
-  Footprint f;
-  f.parameters = t.parameters;
-  const double b = static_cast<double>(batch);
-  double floats = 2 * t.parameters                    // weights and their gradients
-                  + b * (in + out)                    // the input batch, the cotangent
-                  + b * (t.kept + kTransientLayers * t.widest);
-  if (jacobian_samples > 0) floats += 6 * out * in;   // one input's rows, stacked, in float64, and the SVD's work
-  f.bytes = floats * kBytesPerFloat;
-  return f;
-}
-
 std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
   if (c.batch < 2) throw Error("--batch " + std::to_string(c.batch) + " is invalid; expected >= 2");
   if (c.seeds < 1 || c.seeds > kMaxSeeds)
@@ -347,7 +252,7 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
   if (!(c.bias_std >= 0) || !std::isfinite(c.bias_std))
     throw Error("--bias-std " + number_text(c.bias_std) + " is invalid; expected a finite number >= 0");
   if (!(c.max_memory_bytes >= 0) || !std::isfinite(c.max_memory_bytes))
-    throw Error("--max-memory " + number_text(c.max_memory_bytes / 1e9) + " is invalid; expected a finite number of GB > 0");
+    throw Error("--max-memory " + number_text(c.max_memory_bytes) + " bytes is invalid; expected a finite size > 0");
   make_activation(c.activation);  // validates
   Subject subject;
   subject.file = c.model.rfind("file:", 0) == 0;
@@ -409,9 +314,9 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
   Footprint footprint;
   if (subject.file) {
     // The module's own parameters, and its layers' outputs for one sample.
-    check_footprint("--input '" + excerpt(c.input) + "'", footprint_of(Tally{}, features, 0, batch, 0), batch, c.max_memory_bytes);
+    check_footprint("--input '" + excerpt(c.input) + "'", footprint_of(ModelTally{}, features, 0, batch, 0), batch, c.max_memory_bytes);
     torch::jit::Module m = load_script(c.model);
-    Tally t;
+    ModelTally t;
     for (const auto& p : m.parameters()) t.parameters += static_cast<double>(p.numel());
     torch::Tensor one = gaussian ? torch::zeros(shape).unsqueeze(0) : subject.data.train.x.slice(0, 0, 1).to(torch::kFloat32);
     double out = 1;
@@ -424,7 +329,7 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
     }
     footprint = footprint_of(t, features, out, batch, c.jacobian_samples);
   } else {
-    const Tally t = tally_lab_model(c.model, shape, subject.mlp.empty() ? data_outputs : subject.mlp.back(), subject.data.vocabulary);
+    const ModelTally t = tally_lab_model(c.model, shape, subject.mlp.empty() ? data_outputs : subject.mlp.back(), subject.data.vocabulary);
     const double out = subject.mlp.empty() ? static_cast<double>(data_outputs) : static_cast<double>(subject.mlp.back());
     footprint = footprint_of(t, features, out, batch, c.jacobian_samples);
   }
@@ -483,46 +388,6 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
 }
 
 }  // namespace
-
-std::string bytes_text(double bytes) {
-  const char* units[] = {"bytes", "KB", "MB", "GB", "TB", "PB", "EB"};
-  int u = 0;
-  while (bytes >= 1000 && u < 6) {
-    bytes /= 1000;
-    ++u;
-  }
-  std::ostringstream os;
-  os.precision(bytes < 10 && u > 0 ? 2 : 3);
-  os << bytes << " " << units[u];
-  return os.str();
-}
-
-double default_max_memory_bytes() {
-  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-  if (pages <= 0 || page <= 0) return 4e9;
-  return 0.5 * static_cast<double>(pages) * static_cast<double>(page);
-}
-
-void check_footprint(const std::string& what, const Footprint& f, std::int64_t batch, double limit_bytes) {
-  const bool given = limit_bytes > 0;
-  const double limit = given ? limit_bytes : default_max_memory_bytes();
-  if (f.bytes <= limit) return;
-  std::ostringstream params;
-  params.precision(3);
-  params << f.parameters;
-  throw Error(what + " needs about " + bytes_text(f.bytes) + " for one run (" + params.str() + " parameters, --batch " +
-              std::to_string(batch) + "); the limit is " + bytes_text(limit) +
-              (given ? " (--max-memory)" : " (half of this machine's " + bytes_text(2 * limit) + " of memory)") +
-              ": raise it with --max-memory GB, or use a smaller model or --batch");
-}
-
-Footprint lab_model_footprint(const std::string& model, const std::vector<std::int64_t>& sample_shape, std::int64_t batch,
-                              std::int64_t outputs, std::int64_t vocabulary, int jacobian_samples) {
-  const Tally t = tally_lab_model(model, sample_shape, outputs, vocabulary);
-  double out = static_cast<double>(outputs);
-  if (model.rfind("mlp:", 0) == 0 || model.rfind("resmlp:", 0) == 0) out = static_cast<double>(mlp_widths(model).back());
-  return footprint_of(t, product(sample_shape), out, batch, jacobian_samples);
-}
 
 std::vector<SweepPoint> expand_sweep(const std::string& spec) {
   if (spec.size() > kMaxInitSpecLength)

@@ -33,33 +33,13 @@ struct PropagateConfig {
   int seeds = 1;
   std::uint64_t seed = 0;
   int jacobian_samples = 0;           // > 0: singular values of d output / d input for that many inputs
-  double max_memory_bytes = 0;        // refuse a study whose one run needs more (0: default_max_memory_bytes())
+  double max_memory_bytes = 0;        // refuse a study whose one run needs more (0: the memory available now)
   std::function<void(const PropagateProgress&)> progress;  // optional; called before every run
 };
 
 // Limits checked before any work: the length of one --init, the seeds per init.
 inline constexpr std::size_t kMaxInitSpecLength = 1000;  // characters
 inline constexpr int kMaxSeeds = 1000;
-
-// What one run holds at its peak (inits and seeds run one after another, each freeing its net):
-// parameters and their gradients, the input batch, every layer's kept outputs, retained gradients
-// and transients, and the Jacobian's rows. An estimate from the spec and the input shape alone
-// (file: models: from the loaded module and one sample), made before anything large is allocated.
-struct Footprint {
-  double parameters = 0;
-  double bytes = 0;
-};
-// A lab model (not file:) on inputs of `sample_shape`, `batch` at a time; `outputs`: the last
-// layer's width where the data decides it (cnn, rescnn, rnn); `vocabulary`: for rnn: models.
-Footprint lab_model_footprint(const std::string& model, const std::vector<std::int64_t>& sample_shape, std::int64_t batch,
-                              std::int64_t outputs, std::int64_t vocabulary, int jacobian_samples);
-// Half the machine's physical memory (sysconf); 4 GB where it cannot be read.
-double default_max_memory_bytes();
-// Throws Error "<what> needs about X for one run (N parameters, --batch B); the limit is Y (...):
-// raise it with --max-memory GB ..." when f.bytes > limit_bytes (0: the default).
-void check_footprint(const std::string& what, const Footprint& f, std::int64_t batch, double limit_bytes);
-// "1.5 GB", "820 MB", "4.0 TB" (powers of 1000).
-std::string bytes_text(double bytes);
 
 // Singular values of the input-output Jacobian at initialization (Pennington et al. 2017,
 // "Resurrecting the sigmoid in deep learning through dynamical isometry").

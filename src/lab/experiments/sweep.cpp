@@ -95,7 +95,8 @@ void set_run_option(RunSpec& s, const std::string& key, const std::string& value
   else throw Error("key '" + key + "' is not a run option");
 }
 
-SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::uint64_t max_runs, DataCache& data) {
+SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::uint64_t max_runs, DataCache& data,
+                     double max_memory_bytes) {
   const auto has = [&](const char* key) {
     return std::any_of(sweep.settings.begin(), sweep.settings.end(), [&](const SweepSetting& s) { return s.key == key; });
   };
@@ -129,7 +130,7 @@ SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::ui
         RunSpec s = base;
         s.init = init;
         const std::string key = experiment_config_json(s, Task::classification).dump() + init;
-        if (checked.insert(key).second) check_run_spec(s, data);
+        if (checked.insert(key).second) check_run_spec(s, data, max_memory_bytes);
       }
       const DataSplits& d = data.get(base.data, base.data_options);
       task = d.task;

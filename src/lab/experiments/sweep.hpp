@@ -25,8 +25,10 @@ struct SweepPlan {
 };
 
 // Checks every point x init against its model and data before anything trains; throws Error
-// "FILE: ..." naming the key. More than max_runs runs is an error naming --max-runs.
-SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::uint64_t max_runs, DataCache& data);
+// "FILE: ..." naming the key. More than max_runs runs is an error naming --max-runs; a run
+// estimated to need more than max_memory_bytes (0: the memory available now) one naming --max-memory.
+SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::uint64_t max_runs, DataCache& data,
+                     double max_memory_bytes = 0);
 
 // Sets one option of a run spec from a sweep file's (key, canonical value): the one place that
 // maps option names to fields. Throws Error naming the key and value.
