@@ -1,43 +1,19 @@
 #include "initlab/spec.hpp"
 
 #include <charconv>
+#include <limits>
 #include <cmath>
 
 #include "initlab/error.hpp"
+#include "initlab/key_values.hpp"
 #include "initlab/registry.hpp"
 #include "initlab/number_text.hpp"
 #include "spec_args.hpp"
 
 namespace initlab {
 namespace detail {
-namespace {
 
-double parse_plain(std::string_view text, bool& ok) {
-  double value = 0.0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  ok = !text.empty() && ec == std::errc() && ptr == text.data() + text.size();
-  return value;
-}
-
-}  // namespace
-
-double parse_number(std::string_view key, std::string_view text) {
-  bool ok = false;
-  double value = 0.0;
-  if (text.starts_with("sqrt(") && text.ends_with(")")) {
-    value = std::sqrt(parse_plain(text.substr(5, text.size() - 6), ok));
-  } else if (const auto slash = text.find('/'); slash != std::string_view::npos) {
-    bool ok2 = false;
-    value = parse_plain(text.substr(0, slash), ok) / parse_plain(text.substr(slash + 1), ok2);
-    ok = ok && ok2;
-  } else {
-    value = parse_plain(text, ok);
-  }
-  if (!ok || !std::isfinite(value))
-    throw Error("parameter " + std::string(key) + "='" + std::string(text) +
-                "' is not a number; expected e.g. 0.01, -2, 1e-3, 1/3 or sqrt(5)");
-  return value;
-}
+double parse_number(std::string_view key, std::string_view text) { return read_number("parameter " + std::string(key), text); }
 
 double get_number(const SpecArgs& args, std::string_view key, double fallback) {
   const auto it = args.find(key);
@@ -47,12 +23,8 @@ double get_number(const SpecArgs& args, std::string_view key, double fallback) {
 std::int64_t get_integer(const SpecArgs& args, std::string_view key, std::int64_t fallback) {
   const auto it = args.find(key);
   if (it == args.end()) return fallback;
-  std::int64_t value = 0;
-  const std::string& t = it->second;
-  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
-  if (t.empty() || ec != std::errc() || ptr != t.data() + t.size())
-    throw Error("parameter " + std::string(key) + "='" + t + "' is not an integer");
-  return value;
+  return read_integer("parameter " + std::string(key), it->second, std::numeric_limits<std::int64_t>::min(),
+                      std::numeric_limits<std::int64_t>::max());
 }
 
 std::string get_text(const SpecArgs& args, std::string_view key, std::string_view fallback) {
@@ -66,32 +38,12 @@ Initializer parse_spec(std::string_view spec) {
   const auto colon = spec.find(':');
   const std::string_view name = spec.substr(0, colon);
   const InitInfo& info = find_init(name);
-  SpecArgs args;
-  if (colon != std::string_view::npos) {
-    std::string_view rest = spec.substr(colon + 1);
-    while (!rest.empty()) {
-      const auto comma = rest.find(',');
-      const std::string_view item = rest.substr(0, comma);
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-      const auto eq = item.find('=');
-      if (eq == std::string_view::npos || eq == 0)
-        throw Error("spec '" + std::string(spec) + "': '" + std::string(item) + "' is not key=value");
-      const std::string key(item.substr(0, eq));
-      bool known = false;
-      std::string valid;
-      for (const ParamInfo& p : info.params) {
-        known = known || p.name == key;
-        valid += (valid.empty() ? "" : ", ") + p.name;
-      }
-      if (!known)
-        throw Error("spec '" + std::string(spec) + "': unknown parameter '" + key + "' for " + info.name +
-                    (valid.empty() ? "; it takes no parameters" : "; expected one of: " + valid));
-      if (!args.emplace(key, std::string(item.substr(eq + 1))).second)
-        throw Error("spec '" + std::string(spec) + "': parameter '" + key + "' is given twice");
-    }
-  }
+  std::vector<std::string> keys;
+  for (const ParamInfo& p : info.params) keys.push_back(p.name);
+  const KeyValues args(colon == std::string_view::npos ? std::string_view() : spec.substr(colon + 1),
+                       {"spec '" + std::string(spec) + "'", "parameter", info.name, keys, {}});
   try {
-    Initializer init = info.make(args);
+    Initializer init = info.make(args.values());
     validate(init);
     return init;
   } catch (const Error& e) {

@@ -194,7 +194,7 @@ TEST(NetworkInit, SpecsAndErrors) {
   EXPECT_FALSE(parse_network_init("he_normal").has_value());
   EXPECT_TRUE(parse_network_init("ZerO").has_value());
   EXPECT_NE(error_of([] { parse_network_init("lsuv:tol=0"); }).find("tol=0 is invalid"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_network_init("lsuv:iters=3"); }).find("unknown parameter 'iters'; lsuv takes: tol, max_iter, batch"),
+  EXPECT_NE(error_of([] { parse_network_init("lsuv:iters=3"); }).find("unknown parameter 'iters' for lsuv; expected one of: tol, max_iter, batch"),
             std::string::npos);
   EXPECT_NE(error_of([] { parse_network_init("pretrain"); }).find("expected pretrain:ae"), std::string::npos);
   EXPECT_NE(error_of([] { parse_network_init("skipinit:base=nope"); }).find("nope"), std::string::npos);

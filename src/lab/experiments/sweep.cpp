@@ -5,37 +5,26 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <limits>
 #include <cstdio>
 #include <set>
 
 #include "experiments/experiment.hpp"
 #include "experiments/summary_json.hpp"
 #include "initlab/error.hpp"
+#include "initlab/key_values.hpp"
 #include "store/store.hpp"
 
 namespace initlab::lab {
 namespace {
 
-double to_number(const std::string& key, const std::string& value) {
-  double v = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-  if (ec != std::errc() || end != value.data() + value.size()) throw Error("key '" + key + "' expects a number; got '" + value.substr(0, 40) + "'");
-  return v;
-}
-
+// A sweep file's values arrive as canonical text (sweep_file.hpp); they are read with the rules
+// every spec uses (initlab/key_values.hpp).
+double to_number(const std::string& key, const std::string& value) { return read_number(key, value); }
 std::int64_t to_integer(const std::string& key, const std::string& value) {
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-  if (ec != std::errc() || end != value.data() + value.size())
-    throw Error("key '" + key + "' expects an integer; got '" + value.substr(0, 40) + "'");
-  return v;
+  return read_integer(key, value, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
 }
-
-bool to_bool(const std::string& key, const std::string& value) {
-  if (value == "true") return true;
-  if (value == "false") return false;
-  throw Error("key '" + key + "' expects true or false; got '" + value.substr(0, 40) + "'");
-}
+bool to_bool(const std::string& key, const std::string& value) { return read_bool(key, value); }
 
 std::string describe(const GridPoint& point) {
   std::string out;

@@ -8,8 +8,10 @@
 #include <map>
 
 #include "initlab/error.hpp"
+#include "initlab/key_values.hpp"
 #include "initlab/number_text.hpp"
 #include "initlab/spec.hpp"
+#include "data/spec_options.hpp"
 #include "models/models.hpp"
 #include "models/probe.hpp"
 
@@ -19,21 +21,6 @@ namespace {
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-double number_of(const std::string& spec, const std::string& key, const std::string& text) {
-  double v = 0;
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || p != text.data() + text.size() || !std::isfinite(v))
-    throw Error("init '" + spec + "': " + key + "=" + text + " is not a number");
-  return v;
-}
-
-std::int64_t count_of(const std::string& spec, const std::string& key, const std::string& text, std::int64_t least) {
-  const double v = number_of(spec, key, text);
-  if (v != std::floor(v) || v < static_cast<double>(least) || v > 1e9)
-    throw Error("init '" + spec + "': " + key + "=" + text + " is invalid; expected a whole number >= " + std::to_string(least));
-  return static_cast<std::int64_t>(v);
 }
 
 // The first `n` rows of the training set in an order drawn from `seed`.
@@ -278,47 +265,25 @@ std::optional<NetworkInit> parse_network_init(const std::string& spec) {
   else return std::nullopt;
   n.scheme = name == "zero" ? "zero_init" : name;
   if (n.scheme == "pretrain") n.batch = 64;
-  std::vector<std::string> items;
-  if (colon != std::string::npos) {
-    std::size_t pos = colon + 1;
-    while (pos <= spec.size()) {
-      const std::size_t end = std::min(spec.find(',', pos), spec.size());
-      items.push_back(spec.substr(pos, end - pos));
-      pos = end + 1;
-    }
-  }
   const std::map<std::string, std::vector<std::string>> keys = {
       {"lsuv", {"tol", "max_iter", "batch"}}, {"datadep", {"batch", "mean"}}, {"zero_init", {}},
       {"fixup", {}}, {"skipinit", {"base"}}, {"pretrain", {"epochs", "lr", "batch", "base"}}};
-  bool method = false;
-  for (const auto& item : items) {
-    const auto eq = item.find('=');
-    if (eq == std::string::npos) {
-      if (n.scheme == "pretrain" && !method && item == "ae") {
-        method = true;
-        continue;
-      }
-      throw Error("init '" + spec + "': '" + item + "' is not key=value" + (n.scheme == "pretrain" ? " (pretrain:ae,epochs=N,...)" : ""));
-    }
-    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
-    const auto& allowed = keys.at(n.scheme);
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-      throw Error("init '" + spec + "': unknown parameter '" + key + "'; " + n.scheme +
-                  (allowed.empty() ? " takes none" : " takes: " + join_choices(allowed)));
-    if (key == "tol") {
-      n.tol = number_of(spec, key, value);
-      if (!(n.tol > 0)) throw Error("init '" + spec + "': tol=" + value + " is invalid; expected > 0");
-    } else if (key == "max_iter") n.max_iter = static_cast<int>(count_of(spec, key, value, 1));
-    else if (key == "batch") n.batch = count_of(spec, key, value, 2);
-    else if (key == "mean") n.mean = number_of(spec, key, value);
-    else if (key == "epochs") n.epochs = static_cast<int>(count_of(spec, key, value, 1));
-    else if (key == "lr") {
-      n.lr = number_of(spec, key, value);
-      if (!(n.lr > 0)) throw Error("init '" + spec + "': lr=" + value + " is invalid; expected > 0");
-    } else if (key == "base") {
-      parse_spec(value);  // a per-tensor spec
-      n.base = value;
-    }
+  const KeyValues args(colon == std::string::npos ? std::string_view() : std::string_view(spec).substr(colon + 1),
+                       {"init '" + excerpt(spec, 80) + "'", "parameter", n.scheme, keys.at(n.scheme),
+                        n.scheme == "pretrain" ? std::vector<std::string>{"ae"} : std::vector<std::string>{}});
+  const bool method = !args.words().empty();
+  constexpr std::int64_t kMaxCount = 1000000000;
+  n.tol = args.number("tol", n.tol);
+  if (!(n.tol > 0)) throw Error("init '" + excerpt(spec, 80) + "': tol=" + args.text("tol") + " is invalid; expected > 0");
+  n.max_iter = static_cast<int>(args.integer("max_iter", n.max_iter, 1, kMaxCount));
+  n.batch = args.integer("batch", n.batch, 2, kMaxCount);
+  n.mean = args.number("mean", n.mean);
+  n.epochs = static_cast<int>(args.integer("epochs", n.epochs, 1, kMaxCount));
+  n.lr = args.number("lr", n.lr);
+  if (!(n.lr > 0)) throw Error("init '" + excerpt(spec, 80) + "': lr=" + args.text("lr") + " is invalid; expected > 0");
+  if (args.has("base")) {
+    parse_spec(args.text("base"));  // a per-tensor spec
+    n.base = args.text("base");
   }
   if (n.scheme == "pretrain" && !method) throw Error("init '" + spec + "': expected pretrain:ae[,epochs=N,lr=X,batch=B,base=SPEC]");
   return n;
