@@ -72,21 +72,22 @@ void add_common(CLI::App* cmd, ExperimentOptions& o) {
                   "e.g. 'fc2.*=zeros' (repeatable; the first matching --override wins; a PATTERN that matches no parameter, or only "
                   "ones an earlier --override took, is an error)");
   cmd->add_option("--generator", o.generator, "philox | torch | torch-avx2")->check(CLI::IsMember({"philox", "torch", "torch-avx2"}));
-  cmd->add_option("--optimizer", c.train.optimizer, "sgd | adam");
+  // Parsed where they enter (train/train_config.hpp): a bad name is one line naming the flag.
+  cmd->add_option_function<std::string>("--optimizer", [&c](const std::string& v) { c.train.optimizer = lab::parse_optimizer(v); }, "sgd | adam");
   cmd->add_option("--lr", c.train.lr, "Learning rate");
   cmd->add_option("--momentum", c.train.momentum, "SGD momentum");
   cmd->add_flag("--nesterov", c.train.nesterov, "Nesterov momentum");
   cmd->add_option("--weight-decay", c.train.weight_decay, "L2 weight decay");
   cmd->add_option("--batch", c.train.batch, "Batch size");
   cmd->add_option("--epochs", c.train.epochs, "Epochs");
-  cmd->add_option("--loss", c.train.loss, "auto | ce | mse | bce");
+  cmd->add_option_function<std::string>("--loss", [&c](const std::string& v) { c.train.loss = lab::parse_loss(v); }, "auto | ce | mse | bce");
   cmd->add_option("--val", c.data_options.val_fraction, "Validation fraction of the training set");
   cmd->add_option("--normalize", c.data_options.normalize, "standard | unit | none");
   cmd->add_option("--limit", c.data_options.limit, "Use only the first N training samples (quick runs; 0: all)")->check(CLI::Validator(
       [](std::string& text) { return text.starts_with('-') ? "'" + text + "' is negative; expected a number of training samples >= 0 (0: all)" : std::string(); }, "N"));
   cmd->add_option("--seed", c.first_seed, "First seed (0 to 2^64 - 1); runs use seed, seed+1, ...")->transform(seed_value());
   cmd->add_option("--seeds", c.seeds, "Seeds per init (1 to 100000)")->check(CLI::Range(1, 100000));
-  cmd->add_option("--device", c.train.device, "cpu | cuda");
+  cmd->add_option_function<std::string>("--device", [&c](const std::string& v) { c.train.device = lab::parse_device(v); }, "cpu | cuda");
   cmd->add_option("--threads", o.threads,
                   "Intra-op threads of a run trained in this process (default 1, as every worker of --jobs has: a run's numbers are "
                   "then the same whatever --jobs; 0: all cores, faster for one large run, but the last digits can differ)")

@@ -33,7 +33,7 @@ ExperimentConfig blobs_config(const std::string& db) {
   ExperimentConfig c;
   c.model = "mlp:2-32-3";
   c.data = "synthetic:blobs,n=1500";
-  c.train.optimizer = "sgd";
+  c.train.optimizer = Optimizer::sgd;
   c.train.lr = 0.1;
   c.train.batch = 32;
   c.train.epochs = 4;
@@ -232,14 +232,14 @@ TEST(RunSpec, JsonRoundTripKeepsEveryField) {
   s.data_options.normalize = "unit";
   s.data_options.limit = 123;
   s.data_options.seed = 9;
-  s.train.optimizer = "adam";
+  s.train.optimizer = Optimizer::adam;
   s.train.lr = 3e-4;
   s.train.momentum = 0.5;
   s.train.nesterov = true;
   s.train.weight_decay = 1e-5;
   s.train.batch = 17;
   s.train.epochs = 4;
-  s.train.loss = "mse";
+  s.train.loss = Loss::mse;
   s.init = "normal:std=0.01";
   s.bias = "zeros";
   s.overrides = {"fc2.*=zeros"};
@@ -247,6 +247,8 @@ TEST(RunSpec, JsonRoundTripKeepsEveryField) {
   s.seed = 41;
   s.train.seed = 41;
   s.monitor_every = 7;
+  EXPECT_THROW(run_spec_json(s, Task::classification), std::logic_error);  // never a silent default init
+  parse_init(s);
   const auto j = run_spec_json(s, Task::classification);
   const RunSpec back = run_spec_from_json(j);
   EXPECT_EQ(run_spec_json(back, Task::classification), j);
@@ -357,6 +359,7 @@ TEST(RunOne, DoesNotDependOnTheProcessWideGenerator) {
   spec.init = "he_normal";
   spec.seed = 9;
   spec.train.seed = 9;
+  parse_init(spec);
   const DataSplits data = load_data(spec.data, spec.data_options);
   torch::manual_seed(1);
   const RunResult a = run_one(spec, data, nullptr, {});
@@ -405,7 +408,7 @@ TEST(Experiment, LstmOnTextTrains) {
   ExperimentConfig c;
   c.model = "rnn:gru-16-16";
   c.data = "text:" + d.string() + ",vocab=200,len=10";
-  c.train.optimizer = "adam";
+  c.train.optimizer = Optimizer::adam;
   c.train.lr = 0.02;
   c.train.batch = 16;
   c.train.epochs = 6;
@@ -472,7 +475,7 @@ TEST(FusedMlp, AgreesWithAutogradAndTorchSgd) {
       auto net = build_model("mlp:2-16-16-3", data, {c.activation, false, 0.0});
       initlab::libtorch::apply_plan(*net, initlab::libtorch::make_plan("he_normal", "normal:std=0.1", {}, initlab::GeneratorKind::philox, 3));
       config.fused = fused;
-      if (fused) EXPECT_NE(FusedMlp::make(net, config, "ce"), nullptr) << c.activation;
+      if (fused) EXPECT_NE(FusedMlp::make(net, config, Loss::ce), nullptr) << c.activation;
       initial = net->parameters()[0].clone();
       outcomes.push_back(train_model(net, data, config, nullptr, nullptr));
       nets.push_back(net);
@@ -498,17 +501,17 @@ TEST(FusedMlp, OnlyForWhatItComputes) {
   d.sample_shape = {2};
   TrainConfig sgd;
   auto plain = build_model("mlp:2-8-3", d, {});
-  EXPECT_NE(FusedMlp::make(plain, sgd, "ce"), nullptr);
-  EXPECT_EQ(FusedMlp::make(plain, sgd, "mse"), nullptr);
+  EXPECT_NE(FusedMlp::make(plain, sgd, Loss::ce), nullptr);
+  EXPECT_EQ(FusedMlp::make(plain, sgd, Loss::mse), nullptr);
   TrainConfig adam;
-  adam.optimizer = "adam";
-  EXPECT_EQ(FusedMlp::make(plain, adam, "ce"), nullptr);
+  adam.optimizer = Optimizer::adam;
+  EXPECT_EQ(FusedMlp::make(plain, adam, Loss::ce), nullptr);
   for (const ModelOptions o : {ModelOptions{"relu", true, 0.0}, ModelOptions{"relu", false, 0.5}, ModelOptions{"gelu", false, 0.0}}) {
     auto net = build_model("mlp:2-8-3", d, o);
-    EXPECT_EQ(FusedMlp::make(net, sgd, "ce"), nullptr) << o.activation;
+    EXPECT_EQ(FusedMlp::make(net, sgd, Loss::ce), nullptr) << o.activation;
   }
   auto res = build_model("resmlp:2-8x2-3", d, {});
-  EXPECT_EQ(FusedMlp::make(res, sgd, "ce"), nullptr);
+  EXPECT_EQ(FusedMlp::make(res, sgd, Loss::ce), nullptr);
 }
 
 }  // namespace

@@ -30,20 +30,18 @@ RunSpec base_spec(const ExperimentConfig& c) {
 }
 
 void check_run_spec(const RunSpec& spec, DataCache& data, double max_memory_bytes) {
-  const std::optional<NetworkInit> network = parse_network_init(spec.init);
-  libtorch::make_plan(network ? network->base : spec.init, spec.bias, spec.overrides, spec.generator, 0);  // parses every spec
+  const ParsedInit& init = parsed_init(spec);
   const DataSplits& d = data.get(spec.data, spec.data_options);
   check_loss(spec.train, d);
   const std::int64_t outputs = d.task == Task::regression ? d.num_outputs : d.num_classes;
   const std::int64_t batch = std::max<std::int64_t>(1, std::min(spec.train.batch, d.train.size()));
-  const double optimizer_state = spec.train.optimizer == "adam" ? 2 : spec.train.momentum > 0 ? 1 : 0;
   check_footprint("--model '" + excerpt(spec.model, 40) + "'",
-                  lab_model_footprint(spec.model, d.sample_shape, batch, outputs, d.vocabulary, 0, optimizer_state), batch,
+                  lab_model_footprint(spec.model, d.sample_shape, batch, outputs, d.vocabulary, 0, optimizer_state_copies(spec.train)), batch,
                   max_memory_bytes);
   auto probe = build_model(spec.model, d, spec.model_options);  // validates the model against the data
   // The plan applied once to the probe: an --override that sets nothing fails here, before any run.
-  libtorch::apply_plan(*probe, libtorch::make_plan(network ? network->base : spec.init, spec.bias, spec.overrides, spec.generator, 0));
-  if (network) check_network_init(probe, *network);
+  libtorch::apply_plan(*probe, init.plan);
+  if (init.network) check_network_init(probe, *init.network);
 }
 
 Plan plan_experiment(const ExperimentConfig& c, DataCache& data) {
@@ -54,10 +52,13 @@ Plan plan_experiment(const ExperimentConfig& c, DataCache& data) {
     throw Error("--seed " + std::to_string(c.first_seed) + " with --seeds " + std::to_string(c.seeds) +
                 " runs past the largest seed (2^64 - 1); expected a smaller --seed");
   RunSpec base = base_spec(c);
+  std::vector<RunSpec> per_init;  // parsed and checked once per init; the runs copy them
   for (const auto& init : c.inits) {
     RunSpec s = base;
     s.init = init;
+    parse_init(s);
     check_run_spec(s, data, c.max_memory_bytes);
+    per_init.push_back(std::move(s));
   }
   const Task task = data.get(base.data, base.data_options).task;
   Plan plan;
@@ -69,10 +70,9 @@ Plan plan_experiment(const ExperimentConfig& c, DataCache& data) {
   e.record.command = c.command;
   plan.experiments.push_back(e);
   for (int k = 0; k < c.seeds; ++k)
-    for (const auto& init : c.inits) {
+    for (const RunSpec& spec : per_init) {
       PlannedRun r;
-      r.spec = base;
-      r.spec.init = init;
+      r.spec = spec;
       r.spec.seed = c.first_seed + static_cast<std::uint64_t>(k);
       r.spec.train.seed = r.spec.seed;
       r.spec_json = run_spec_json(r.spec, task).dump();

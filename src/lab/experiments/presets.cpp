@@ -10,7 +10,7 @@ struct Preset {
   const char* name;
   const char* model;
   const char* data;
-  const char* optimizer;
+  Optimizer optimizer;
   double lr;
   std::int64_t batch;
   int epochs;
@@ -20,16 +20,16 @@ struct Preset {
 const std::vector<Preset>& presets() {
   static const std::vector<Preset> table = {
       // notebook 002: PyTorch MLP 784-128-10, SGD lr 0.01, batch 64
-      {"seed-mlp", "mlp:784-128-10", "", "sgd", 0.01, 64, 10,
+      {"seed-mlp", "mlp:784-128-10", "", Optimizer::sgd, 0.01, 64, 10,
        {"zeros", "normal:std=0.01", "xavier_uniform", "kaiming_uniform", "torch_default"}},
       // notebook 000: Keras MLP 784-25-25-10, Adam
-      {"seed-keras-mlp", "mlp:784-25-25-10", "", "adam", 0.001, 32, 10, {"glorot_uniform", "he_uniform"}},
+      {"seed-keras-mlp", "mlp:784-25-25-10", "", Optimizer::adam, 0.001, 32, 10, {"glorot_uniform", "he_uniform"}},
       // notebook 003: conv32-pool-conv64-pool-dense64-dense10, Adam
-      {"seed-cnn", "cnn", "", "adam", 0.001, 64, 5, {"zeros", "normal:std=0.01", "glorot_uniform", "he_normal", "orthogonal"}},
+      {"seed-cnn", "cnn", "", Optimizer::adam, 0.001, 64, 5, {"zeros", "normal:std=0.01", "glorot_uniform", "he_normal", "orthogonal"}},
       // notebook 003: IMDB sentiment with an LSTM; needs --data text:DIR
-      {"seed-rnn", "rnn:lstm-64-64", "", "adam", 0.001, 64, 3, {"glorot_uniform", "orthogonal", "he_normal", "torch_default"}},
+      {"seed-rnn", "rnn:lstm-64-64", "", Optimizer::adam, 0.001, 64, 3, {"glorot_uniform", "orthogonal", "he_normal", "torch_default"}},
       // notebook 003: the 5-10-1 regression net on random 5-feature data, MSE
-      {"seed-toy-regression", "toy", "synthetic:regression", "adam", 0.01, 32, 50,
+      {"seed-toy-regression", "toy", "synthetic:regression", Optimizer::adam, 0.01, 32, 50,
        {"zeros", "random_normal", "glorot_normal", "he_normal", "orthogonal"}},
   };
   return table;

@@ -39,8 +39,10 @@ std::optional<double> optional_from(const nlohmann::json& j) {
 }  // namespace
 
 RunResult run_one(const RunSpec& spec, const DataSplits& data, const std::atomic<bool>* stop, const RunCallbacks& callbacks) {
-  const std::optional<NetworkInit> network = parse_network_init(spec.init);
-  libtorch::InitPlan plan = libtorch::make_plan(network ? network->base : spec.init, spec.bias, spec.overrides, spec.generator, spec.seed);
+  const ParsedInit& init = parsed_init(spec);
+  const std::optional<NetworkInit>& network = init.network;
+  libtorch::InitPlan plan = init.plan;
+  plan.seed = spec.seed;
   RunResult result;
   try {
     torch::nn::Sequential model = build_model(spec.model, data, spec.model_options);

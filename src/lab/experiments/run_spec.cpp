@@ -1,6 +1,7 @@
 #include "experiments/run_spec.hpp"
 
 #include <cstdio>
+#include <stdexcept>
 
 #include "initlab/error.hpp"
 #include "initlab/philox.hpp"
@@ -8,6 +9,19 @@
 #include "netinit/network_init.hpp"
 
 namespace initlab::lab {
+
+void parse_init(RunSpec& spec) {
+  auto parsed = std::make_shared<ParsedInit>();
+  parsed->network = parse_network_init(spec.init);
+  parsed->plan = libtorch::make_plan(parsed->network ? parsed->network->base : spec.init, spec.bias, spec.overrides, spec.generator, 0);
+  parsed->canonical = parsed->network ? spec.init : format_spec(parsed->plan.weight);
+  spec.parsed = std::move(parsed);
+}
+
+const ParsedInit& parsed_init(const RunSpec& spec) {
+  if (!spec.parsed) throw std::logic_error("run spec '" + spec.init.substr(0, 40) + "' used before parse_init");
+  return *spec.parsed;
+}
 
 nlohmann::json experiment_config_json(const RunSpec& s, Task task) {
   // The keys and their order are the experiment's identity: changing them changes every key.
@@ -19,15 +33,15 @@ nlohmann::json experiment_config_json(const RunSpec& s, Task task) {
           {"val", s.data_options.val_fraction},
           {"normalize", s.data_options.normalize},
           {"limit", s.data_options.limit},
-          {"optimizer", s.train.optimizer},
+          {"optimizer", to_string(s.train.optimizer)},
           {"lr", s.train.lr},
           {"momentum", s.train.momentum},
           {"nesterov", s.train.nesterov},
           {"weight_decay", s.train.weight_decay},
           {"batch", s.train.batch},
           {"epochs", s.train.epochs},
-          {"loss", s.train.loss},
-          {"device", s.train.device},
+          {"loss", to_string(s.train.loss)},
+          {"device", to_string(s.train.device)},
           {"bias", s.bias},
           {"overrides", s.overrides},
           {"generator", std::string(to_string(s.generator))},
@@ -44,7 +58,7 @@ std::string experiment_key(const nlohmann::json& config) {
 nlohmann::json run_spec_json(const RunSpec& s, Task task) {
   nlohmann::json j = experiment_config_json(s, task);
   j["init"] = s.init;
-  j["init_canonical"] = parse_network_init(s.init) ? s.init : format_spec(parse_spec(s.init));
+  j["init_canonical"] = parsed_init(s).canonical;
   j["seed"] = s.seed;
   j["monitor_every"] = s.monitor_every;
   j["fused"] = s.train.fused;
@@ -63,15 +77,15 @@ RunSpec run_spec_from_json(const nlohmann::json& j) {
     s.data_options.normalize = j.at("normalize").get<std::string>();
     s.data_options.limit = j.at("limit").get<std::int64_t>();
     s.data_options.seed = j.at("data_seed").get<std::uint64_t>();
-    s.train.optimizer = j.at("optimizer").get<std::string>();
+    s.train.optimizer = parse_optimizer(j.at("optimizer").get<std::string>());
     s.train.lr = j.at("lr").get<double>();
     s.train.momentum = j.at("momentum").get<double>();
     s.train.nesterov = j.at("nesterov").get<bool>();
     s.train.weight_decay = j.at("weight_decay").get<double>();
     s.train.batch = j.at("batch").get<std::int64_t>();
     s.train.epochs = j.at("epochs").get<int>();
-    s.train.loss = j.at("loss").get<std::string>();
-    s.train.device = j.at("device").get<std::string>();
+    s.train.loss = parse_loss(j.at("loss").get<std::string>());
+    s.train.device = parse_device(j.at("device").get<std::string>());
     s.train.fused = j.value("fused", true);
     s.bias = j.at("bias").get<std::string>();
     s.overrides = j.at("overrides").get<std::vector<std::string>>();
@@ -80,6 +94,7 @@ RunSpec run_spec_from_json(const nlohmann::json& j) {
     s.seed = j.at("seed").get<std::uint64_t>();
     s.train.seed = s.seed;
     s.monitor_every = j.value("monitor_every", 0);
+    parse_init(s);
     return s;
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("malformed run spec: ") + e.what());

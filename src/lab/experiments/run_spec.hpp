@@ -3,16 +3,29 @@
 // machine) trains the run and gets the same numbers.
 #pragma once
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "data/dataset.hpp"
 #include "initlab/generator.hpp"
+#include "initlab/torch/init_plan.hpp"
 #include "models/models.hpp"
+#include "netinit/network_init.hpp"
 #include "train/trainer.hpp"
 
 namespace initlab::lab {
+
+// A run's init parsed once, where its spec is made (parse_init): the network scheme, if any, and
+// the per-tensor plan (weights, bias, overrides) drawn first. Checking, training and storing the
+// run all read this; nothing downstream parses the strings again.
+struct ParsedInit {
+  std::optional<NetworkInit> network;
+  libtorch::InitPlan plan;  // seed 0: run_one draws with the run's seed
+  std::string canonical;    // format_spec of a per-tensor spec; a scheme as written
+};
 
 struct RunSpec {
   std::string model;
@@ -26,7 +39,16 @@ struct RunSpec {
   GeneratorKind generator = GeneratorKind::philox;
   std::uint64_t seed = 0;
   int monitor_every = 0;     // > 0: the training monitor every K steps
+  // init, bias, overrides and generator, parsed (parse_init); shared by the copies of a spec.
+  std::shared_ptr<const ParsedInit> parsed;
 };
+
+// Parses spec.init (a network scheme or a per-tensor spec), spec.bias and spec.overrides into
+// spec.parsed. Call it again after changing any of them. Throws Error naming the bad spec.
+void parse_init(RunSpec& spec);
+// spec.parsed; a spec that was never parsed is a programming error (std::logic_error), never a
+// silent default init.
+const ParsedInit& parsed_init(const RunSpec& spec);
 
 // The configuration that identifies an experiment (everything but init, seed and monitor), in
 // the JSON form stored in experiments.config; its digest is the experiment's key. `task` comes
@@ -35,7 +57,7 @@ nlohmann::json experiment_config_json(const RunSpec& spec, Task task);
 std::string experiment_key(const nlohmann::json& config);  // a digest of config.dump()
 
 // The run as stored in runs.spec and sent to workers: experiment_config_json + init, canonical
-// init, seed, monitor; run_spec_from_json reads it back (throws Error on a malformed spec).
+// init, seed, monitor; run_spec_from_json reads it back, parsed (throws Error on a malformed spec).
 nlohmann::json run_spec_json(const RunSpec& spec, Task task);
 RunSpec run_spec_from_json(const nlohmann::json& j);
 

@@ -70,14 +70,14 @@ void set_run_option(RunSpec& s, const std::string& key, const std::string& value
   else if (key == "dropout") s.model_options.dropout = to_number(key, value);
   else if (key == "bias") s.bias = value;
   else if (key == "generator") s.generator = parse_generator_kind(value);
-  else if (key == "optimizer") s.train.optimizer = value;
+  else if (key == "optimizer") s.train.optimizer = parse_optimizer(value);
   else if (key == "lr") s.train.lr = to_number(key, value);
   else if (key == "momentum") s.train.momentum = to_number(key, value);
   else if (key == "nesterov") s.train.nesterov = to_bool(key, value);
   else if (key == "weight_decay") s.train.weight_decay = to_number(key, value);
   else if (key == "batch") s.train.batch = to_integer(key, value);
   else if (key == "epochs") s.train.epochs = static_cast<int>(to_integer(key, value));
-  else if (key == "loss") s.train.loss = value;
+  else if (key == "loss") s.train.loss = parse_loss(value);
   else if (key == "val") s.data_options.val_fraction = to_number(key, value);
   else if (key == "normalize") s.data_options.normalize = value;
   else if (key == "limit") s.data_options.limit = to_integer(key, value);
@@ -102,6 +102,7 @@ SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::ui
   out.record.config = config.dump();
   out.record.command = command;
   std::set<std::string> checked;
+  std::vector<RunSpec> per_init;  // the point's specs, parsed once per init; the runs copy them
   std::map<std::string, double> step_seconds;
   for (const GridPoint& point : out.points) {
     RunSpec base;
@@ -115,11 +116,14 @@ SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::ui
       validate(base.train);
       if (!sweep.tune.empty() && base.data_options.val_fraction <= 0)
         throw Error("'tune' chooses by the validation metric, but 'val' is 0; give val > 0");
+      per_init.clear();
       for (const auto& init : sweep.inits) {
         RunSpec s = base;
         s.init = init;
+        parse_init(s);
         const std::string key = experiment_config_json(s, Task::classification).dump() + init;
         if (checked.insert(key).second) check_run_spec(s, data, max_memory_bytes);
+        per_init.push_back(std::move(s));
       }
       const DataSplits& d = data.get(base.data, base.data_options);
       task = d.task;
@@ -144,11 +148,10 @@ SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::ui
     const std::size_t index = out.plan.experiments.size();
     out.plan.experiments.push_back(e);
     for (int k = 0; k < sweep.seeds; ++k)
-      for (const auto& init : sweep.inits) {
+      for (const RunSpec& spec : per_init) {
         PlannedRun r;
         r.experiment = index;
-        r.spec = base;
-        r.spec.init = init;
+        r.spec = spec;
         r.spec.seed = sweep.first_seed + static_cast<std::uint64_t>(k);
         r.spec.train.seed = r.spec.seed;
         r.spec_json = run_spec_json(r.spec, task).dump();
@@ -168,7 +171,9 @@ std::int64_t record_sweep(ResultStore& store, SweepPlan& plan) {
   return plan.record.id;
 }
 
-SweepSummary summarize_sweep(ResultStore& store, std::int64_t sweep_id) {
+namespace {
+
+SweepSummary summarize_sweep_unchecked(ResultStore& store, std::int64_t sweep_id) {
   SweepSummary out;
   out.sweep_id = sweep_id;
   nlohmann::json config;
@@ -247,6 +252,18 @@ SweepSummary summarize_sweep(ResultStore& store, std::int64_t sweep_id) {
     out.slices.push_back(std::move(slice));
   }
   return out;
+}
+
+}  // namespace
+
+SweepSummary summarize_sweep(ResultStore& store, std::int64_t sweep_id) {
+  // The sweep's JSON columns come from the file, which may be corrupt: a JSON error there (a
+  // missing key, a wrong type) is bad input, reported as such.
+  try {
+    return summarize_sweep_unchecked(store, sweep_id);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("results database '" + store.path() + "': sweep " + std::to_string(sweep_id) + " is corrupt (" + e.what() + ")");
+  }
 }
 
 nlohmann::json sweep_summary_json(const SweepSummary& s) {

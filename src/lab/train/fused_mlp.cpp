@@ -6,8 +6,8 @@
 
 namespace initlab::lab {
 
-std::unique_ptr<FusedMlp> FusedMlp::make(torch::nn::Sequential& model, const TrainConfig& config, const std::string& loss) {
-  if (loss != "ce" || config.optimizer != "sgd") return nullptr;
+std::unique_ptr<FusedMlp> FusedMlp::make(torch::nn::Sequential& model, const TrainConfig& config, Loss loss) {
+  if (loss != Loss::ce || config.optimizer != Optimizer::sgd) return nullptr;
   std::unique_ptr<FusedMlp> f(new FusedMlp());
   bool first = true;
   bool activation_open = false;  // the last Linear may still take an activation

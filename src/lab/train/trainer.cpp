@@ -28,9 +28,9 @@ struct Evaluation {
   double loss = 0, accuracy = 0;
 };
 
-torch::Tensor loss_of(const std::string& loss, const torch::Tensor& out, const torch::Tensor& y, const DataSplits& d) {
-  if (loss == "ce") return torch::nn::functional::cross_entropy(out, y);
-  if (loss == "mse") {
+torch::Tensor loss_of(Loss loss, const torch::Tensor& out, const torch::Tensor& y, const DataSplits& d) {
+  if (loss == Loss::ce) return torch::nn::functional::cross_entropy(out, y);
+  if (loss == Loss::mse) {
     if (d.task == Task::classification)
       return torch::mse_loss(out, torch::one_hot(y, d.num_classes).to(out.scalar_type()));
     return torch::mse_loss(out, y);
@@ -45,7 +45,7 @@ double accuracy_count(const torch::Tensor& out, const torch::Tensor& y, const Da
   return out.argmax(1).eq(y).sum().item<double>();
 }
 
-Evaluation evaluate(torch::nn::Sequential& model, const Dataset& set, const std::string& loss, const DataSplits& d,
+Evaluation evaluate(torch::nn::Sequential& model, const Dataset& set, Loss loss, const DataSplits& d,
                     const torch::Device& device) {
   torch::NoGradGuard no_grad;
   model->eval();
@@ -65,7 +65,7 @@ Evaluation evaluate(torch::nn::Sequential& model, const Dataset& set, const std:
 }
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(torch::nn::Sequential& model, const TrainConfig& c) {
-  if (c.optimizer == "adam")
+  if (c.optimizer == Optimizer::adam)
     return std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
   return std::make_unique<torch::optim::SGD>(
       model->parameters(),
@@ -104,8 +104,6 @@ void draw_progress(int epoch, int epochs, std::int64_t done, std::int64_t total,
 }  // namespace
 
 void validate(const TrainConfig& c) {
-  if (c.optimizer != "sgd" && c.optimizer != "adam")
-    throw Error("--optimizer '" + c.optimizer + "' is unknown; expected one of: sgd, adam");
   if (!(c.lr > 0) || !std::isfinite(c.lr)) throw Error("--lr " + number_text(c.lr) + " is invalid; expected a positive number");
   if (!(c.momentum >= 0 && c.momentum < 1)) throw Error("--momentum " + number_text(c.momentum) + " is out of range; expected [0, 1)");
   if (c.nesterov && c.momentum == 0) throw Error("--nesterov needs --momentum > 0");
@@ -113,17 +111,14 @@ void validate(const TrainConfig& c) {
     throw Error("--weight-decay " + number_text(c.weight_decay) + " is invalid; expected a finite number >= 0");
   if (c.batch < 1) throw Error("--batch " + std::to_string(c.batch) + " is invalid; expected >= 1");
   if (c.epochs < 1) throw Error("--epochs " + std::to_string(c.epochs) + " is invalid; expected >= 1");
-  if (c.loss != "auto" && c.loss != "ce" && c.loss != "mse" && c.loss != "bce")
-    throw Error("--loss '" + c.loss + "' is unknown; expected one of: auto, ce, mse, bce");
-  if (c.device != "cpu" && c.device != "cuda") throw Error("--device '" + c.device + "' is unknown; expected one of: cpu, cuda");
-  if (c.device == "cuda" && !torch::cuda::is_available())
+  if (c.device == Device::cuda && !torch::cuda::is_available())
     throw Error("--device cuda: this LibTorch has no CUDA or no GPU is visible; use --device cpu");
 }
 
 void check_loss(const TrainConfig& config, const DataSplits& data) {
-  if (config.loss == "ce" && data.task != Task::classification)
+  if (config.loss == Loss::ce && data.task != Task::classification)
     throw Error("--loss ce needs class labels; this data is a regression task (use --loss mse)");
-  if (config.loss == "bce" && data.task == Task::regression) {
+  if (config.loss == Loss::bce && data.task == Task::regression) {
     double low = 0, high = 1;
     bool any = false;
     for (const Dataset* d : {&data.train, &data.val, &data.test}) {
@@ -148,14 +143,14 @@ RunOutcome train(torch::nn::Sequential& model, const DataSplits& data, const Tra
                  const std::function<void(const EpochMetrics&)>& on_epoch, const std::atomic<bool>* stop, TrainingMonitor* monitor) {
   validate(config);
   check_loss(config, data);
-  std::string loss = config.loss;
-  if (loss == "auto") loss = data.task == Task::classification ? "ce" : "mse";
+  Loss loss = config.loss;
+  if (loss == Loss::automatic) loss = data.task == Task::classification ? Loss::ce : Loss::mse;
   const bool batchnorm = has_batchnorm(model);
   if (batchnorm && config.batch < 2)
     throw Error("--batch " + std::to_string(config.batch) + " is too small for BatchNorm; expected --batch >= 2 (it normalizes over the batch)");
   if (batchnorm && data.train.size() < 2)
     throw Error("BatchNorm needs batches of at least 2 samples; the data leaves " + std::to_string(data.train.size()) + " training sample");
-  const torch::Device device(config.device == "cuda" ? torch::kCUDA : torch::kCPU);
+  const torch::Device device(config.device == Device::cuda ? torch::kCUDA : torch::kCPU);
   model->to(device);
   model->train();
   auto shuffle = at::detail::createCPUGenerator(config.seed);

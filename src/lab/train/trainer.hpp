@@ -13,23 +13,10 @@
 #include "data/dataset.hpp"
 #include "initlab/spec.hpp"  // parse_seed: a TrainConfig's seed as typed
 #include "store/records.hpp"
+#include "train/train_config.hpp"
 
 namespace initlab::lab {
 
-struct TrainConfig {
-  std::string optimizer = "sgd";  // sgd | adam
-  double lr = 0.01;
-  double momentum = 0.0;
-  bool nesterov = false;
-  double weight_decay = 0.0;
-  std::int64_t batch = 64;
-  int epochs = 10;
-  std::string loss = "auto";      // auto (ce for classes, mse for regression) | ce | mse | bce
-  std::uint64_t seed = 0;         // shuffling and dropout
-  std::string device = "cpu";     // cpu | cuda
-  bool progress = false;          // a progress bar on stderr
-  bool fused = true;              // plain MLP + cross-entropy + SGD: the hand-written step (train/fused_mlp.hpp)
-};
 
 // Checks every field; throws Error naming the flag and the valid values.
 void validate(const TrainConfig& config);
