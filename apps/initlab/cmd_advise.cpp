@@ -36,15 +36,16 @@ constexpr std::int64_t kCheckBatch = 256;  // samples the propagate check pushes
 
 void run_advise(const AdviseOptions& o) {
   lab::configure_runtime(o.threads);
+  const lab::ModelSpec model = lab::parse_model_spec(o.model);
   lab::DataOptions data_options;
   data_options.limit = o.limit;
   const lab::DataSplits data = lab::load_data(o.data, data_options);
   // The model's size (and the check's activations) before anything is built.
   const std::int64_t outputs = data.task == lab::Task::regression ? data.num_outputs : data.num_classes;
   const std::string shown = o.model.size() <= 40 ? o.model : o.model.substr(0, 40) + "...";
-  lab::check_footprint("--model '" + shown + "'", lab::lab_model_footprint(o.model, data.sample_shape, kCheckBatch, outputs, data.vocabulary, 0),
+  lab::check_footprint("--model '" + shown + "'", lab::lab_model_footprint(model, data.sample_shape, kCheckBatch, outputs, data.vocabulary, 0),
                        kCheckBatch, static_cast<double>(o.max_memory));
-  auto net = lab::build_model(o.model, data, o.model_options);
+  auto net = lab::build_model(model, data, o.model_options);
   const lab::Architecture a = lab::describe(net, o.model_options);
   const lab::Advice v = lab::advise(a);
   fmt::print("model:       {} ({} weighted layers, {}{}{}{}, activation {})\n", o.model, a.weighted_layers,

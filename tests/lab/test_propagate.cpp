@@ -326,22 +326,22 @@ TEST(PropagateHardening, RefusesAStudyBeyondTheMemoryLimitBeforeAllocating) {
   c.max_memory_bytes = 0;
   EXPECT_EQ(propagate(c).size(), 1u);
   // What is counted: weights and gradients, the input, three kept copies per layer.
-  const Footprint f = lab_model_footprint("mlp:1000-1000x10", {1000}, 1000, 0, 0, 0);
+  const Footprint f = lab_model_footprint(parse_model_spec("mlp:1000-1000x10"), {1000}, 1000, 0, 0, 0);
   EXPECT_EQ(f.parameters, 10 * 1001 * 1000.0);
   EXPECT_GT(f.bytes, 4.0 * (2 * f.parameters + 1000.0 * 1000 * (1 + 3 * 10)));
   EXPECT_LT(f.bytes, 4.0 * (2 * f.parameters + 1000.0 * 1000 * (2 + 3 * 10 + 3)) + 1);
-  EXPECT_GT(lab_model_footprint("rescnn:100000x100", {3, 32, 32}, 1000, 10, 0, 0).bytes, 1e14);
-  EXPECT_GT(lab_model_footprint("resmlp:784-100000x50-10", {1, 28, 28}, 10, 10, 0, 0).parameters, 1e11);
+  EXPECT_GT(lab_model_footprint(parse_model_spec("rescnn:100000x100"), {3, 32, 32}, 1000, 10, 0, 0).bytes, 1e14);
+  EXPECT_GT(lab_model_footprint(parse_model_spec("resmlp:784-100000x50-10"), {1, 28, 28}, 10, 10, 0, 0).parameters, 1e11);
 }
 
 TEST(Footprint, TrainingCountsTheOptimizersStateAndTheCheckNamesTheFlag) {
   // Adam keeps two more copies of the parameters (first and second moments), SGD with momentum one.
-  const Footprint plain = lab_model_footprint("mlp:784-1000-10", {1, 28, 28}, 64, 10, 0, 0, 0);
-  const Footprint adam = lab_model_footprint("mlp:784-1000-10", {1, 28, 28}, 64, 10, 0, 0, 2);
+  const Footprint plain = lab_model_footprint(parse_model_spec("mlp:784-1000-10"), {1, 28, 28}, 64, 10, 0, 0, 0);
+  const Footprint adam = lab_model_footprint(parse_model_spec("mlp:784-1000-10"), {1, 28, 28}, 64, 10, 0, 0, 2);
   EXPECT_EQ(plain.parameters, 785.0 * 1000 + 1001 * 10);
   EXPECT_DOUBLE_EQ(adam.bytes - plain.bytes, 4.0 * 2 * plain.parameters);
   // The brief's memory bomb: 7.8e10 parameters, hundreds of GiB, refused with size, limit and flag.
-  const Footprint bomb = lab_model_footprint("mlp:784-100000000-10", {1, 28, 28}, 64, 10, 0, 0, 0);
+  const Footprint bomb = lab_model_footprint(parse_model_spec("mlp:784-100000000-10"), {1, 28, 28}, 64, 10, 0, 0, 0);
   EXPECT_GT(bomb.bytes, 6e11);
   EXPECT_EQ(error_of([&] { check_footprint("--model 'x'", bomb, 64, 16.0 * (1 << 30)); }),
             "--model 'x' needs about " + initlab::bytes_text(bomb.bytes) + " for one run (7.95e+10 parameters, --batch 64); the limit is "

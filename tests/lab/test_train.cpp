@@ -248,7 +248,7 @@ TEST(RunSpec, JsonRoundTripKeepsEveryField) {
   s.train.seed = 41;
   s.monitor_every = 7;
   EXPECT_THROW(run_spec_json(s, Task::classification), std::logic_error);  // never a silent default init
-  parse_init(s);
+  parse_run_spec(s);
   const auto j = run_spec_json(s, Task::classification);
   const RunSpec back = run_spec_from_json(j);
   EXPECT_EQ(run_spec_json(back, Task::classification), j);
@@ -359,7 +359,7 @@ TEST(RunOne, DoesNotDependOnTheProcessWideGenerator) {
   spec.init = "he_normal";
   spec.seed = 9;
   spec.train.seed = 9;
-  parse_init(spec);
+  parse_run_spec(spec);
   const DataSplits data = load_data(spec.data, spec.data_options);
   torch::manual_seed(1);
   const RunResult a = run_one(spec, data, nullptr, {});

@@ -30,15 +30,15 @@ RunSpec base_spec(const ExperimentConfig& c) {
 }
 
 void check_run_spec(const RunSpec& spec, DataCache& data, double max_memory_bytes) {
-  const ParsedInit& init = parsed_init(spec);
+  const ParsedSpec& init = parsed(spec);
   const DataSplits& d = data.get(spec.data, spec.data_options);
   check_loss(spec.train, d);
   const std::int64_t outputs = d.task == Task::regression ? d.num_outputs : d.num_classes;
   const std::int64_t batch = std::max<std::int64_t>(1, std::min(spec.train.batch, d.train.size()));
   check_footprint("--model '" + excerpt(spec.model, 40) + "'",
-                  lab_model_footprint(spec.model, d.sample_shape, batch, outputs, d.vocabulary, 0, optimizer_state_copies(spec.train)), batch,
+                  lab_model_footprint(init.model, d.sample_shape, batch, outputs, d.vocabulary, 0, optimizer_state_copies(spec.train)), batch,
                   max_memory_bytes);
-  auto probe = build_model(spec.model, d, spec.model_options);  // validates the model against the data
+  auto probe = build_model(init.model, d, spec.model_options);  // validates the model against the data
   // The plan applied once to the probe: an --override that sets nothing fails here, before any run.
   libtorch::apply_plan(*probe, init.plan);
   if (init.network) check_network_init(probe, *init.network);
@@ -56,7 +56,7 @@ Plan plan_experiment(const ExperimentConfig& c, DataCache& data) {
   for (const auto& init : c.inits) {
     RunSpec s = base;
     s.init = init;
-    parse_init(s);
+    parse_run_spec(s);
     check_run_spec(s, data, c.max_memory_bytes);
     per_init.push_back(std::move(s));
   }

@@ -49,6 +49,7 @@ double product(const std::vector<std::int64_t>& v) {
 
 // The network under study, rebuilt for every init and seed.
 struct Subject {
+  ModelSpec model;                // a lab model, parsed once (not file:)
   std::vector<std::int64_t> mlp;  // widths, for mlp: specs (the mean-field theory applies)
   DataSplits data;                // shapes for the lab's models (for mlp: the widths' ends)
   bool file = false;              // a TorchScript model
@@ -85,7 +86,7 @@ Built build(const PropagateConfig& c, const Subject& subject, const std::string&
     return b;
   }
   // The same builder as train: for mlp: the last layer is the output layer, without activation.
-  b.net = build_model(c.model, subject.data, ModelOptions{c.activation, false, 0.0});
+  b.net = build_model(subject.model, subject.data, ModelOptions{c.activation, false, 0.0});
   libtorch::apply_plan(*b.net, plan);
   if (network) {
     DataSplits batch = subject.data;
@@ -256,8 +257,9 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
   make_activation(c.activation);  // validates
   Subject subject;
   subject.file = c.model.rfind("file:", 0) == 0;
-  if (is_mlp(c.model)) subject.mlp = mlp_widths(c.model);
-  else if (c.model.size() > kMaxModelSpecLength) mlp_widths(c.model);  // the length error, worded once
+  if (!subject.file) subject.model = parse_model_spec(c.model);
+  else if (c.model.size() > kMaxModelSpecLength) parse_model_spec(c.model);  // the length error, worded once
+  if (is_mlp(c.model)) subject.mlp = subject.model.widths;
   std::vector<SweepPoint> inits;
   for (const auto& i : c.inits)
     for (const auto& e : expand_sweep(i)) {
@@ -329,7 +331,7 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
     }
     footprint = footprint_of(t, features, out, batch, c.jacobian_samples);
   } else {
-    const ModelTally t = tally_lab_model(c.model, shape, subject.mlp.empty() ? data_outputs : subject.mlp.back(), subject.data.vocabulary);
+    const ModelTally t = tally_lab_model(subject.model, shape, subject.mlp.empty() ? data_outputs : subject.mlp.back(), subject.data.vocabulary);
     const double out = subject.mlp.empty() ? static_cast<double>(data_outputs) : static_cast<double>(subject.mlp.back());
     footprint = footprint_of(t, features, out, batch, c.jacobian_samples);
   }

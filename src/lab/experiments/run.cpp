@@ -39,13 +39,13 @@ std::optional<double> optional_from(const nlohmann::json& j) {
 }  // namespace
 
 RunResult run_one(const RunSpec& spec, const DataSplits& data, const std::atomic<bool>* stop, const RunCallbacks& callbacks) {
-  const ParsedInit& init = parsed_init(spec);
+  const ParsedSpec& init = parsed(spec);
   const std::optional<NetworkInit>& network = init.network;
   libtorch::InitPlan plan = init.plan;
   plan.seed = spec.seed;
   RunResult result;
   try {
-    torch::nn::Sequential model = build_model(spec.model, data, spec.model_options);
+    torch::nn::Sequential model = build_model(init.model, data, spec.model_options);
     libtorch::apply_plan(*model, plan);
     if (network)
       for (const auto& r : apply_network_init(model, *network, data, spec.seed))

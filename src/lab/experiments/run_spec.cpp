@@ -10,16 +10,17 @@
 
 namespace initlab::lab {
 
-void parse_init(RunSpec& spec) {
-  auto parsed = std::make_shared<ParsedInit>();
+void parse_run_spec(RunSpec& spec) {
+  auto parsed = std::make_shared<ParsedSpec>();
+  parsed->model = parse_model_spec(spec.model);
   parsed->network = parse_network_init(spec.init);
   parsed->plan = libtorch::make_plan(parsed->network ? parsed->network->base : spec.init, spec.bias, spec.overrides, spec.generator, 0);
   parsed->canonical = parsed->network ? spec.init : format_spec(parsed->plan.weight);
   spec.parsed = std::move(parsed);
 }
 
-const ParsedInit& parsed_init(const RunSpec& spec) {
-  if (!spec.parsed) throw std::logic_error("run spec '" + spec.init.substr(0, 40) + "' used before parse_init");
+const ParsedSpec& parsed(const RunSpec& spec) {
+  if (!spec.parsed) throw std::logic_error("run spec '" + spec.init.substr(0, 40) + "' used before parse_run_spec");
   return *spec.parsed;
 }
 
@@ -58,7 +59,7 @@ std::string experiment_key(const nlohmann::json& config) {
 nlohmann::json run_spec_json(const RunSpec& s, Task task) {
   nlohmann::json j = experiment_config_json(s, task);
   j["init"] = s.init;
-  j["init_canonical"] = parsed_init(s).canonical;
+  j["init_canonical"] = parsed(s).canonical;
   j["seed"] = s.seed;
   j["monitor_every"] = s.monitor_every;
   j["fused"] = s.train.fused;
@@ -94,7 +95,7 @@ RunSpec run_spec_from_json(const nlohmann::json& j) {
     s.seed = j.at("seed").get<std::uint64_t>();
     s.train.seed = s.seed;
     s.monitor_every = j.value("monitor_every", 0);
-    parse_init(s);
+    parse_run_spec(s);
     return s;
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("malformed run spec: ") + e.what());

@@ -18,10 +18,11 @@
 
 namespace initlab::lab {
 
-// A run's init parsed once, where its spec is made (parse_init): the network scheme, if any, and
-// the per-tensor plan (weights, bias, overrides) drawn first. Checking, training and storing the
-// run all read this; nothing downstream parses the strings again.
-struct ParsedInit {
+// A run's strings parsed once, where its spec is made (parse_run_spec): the model, the network
+// scheme, if any, and the per-tensor plan (weights, bias, overrides) drawn first. Checking,
+// training and storing the run all read this; nothing downstream parses the strings again.
+struct ParsedSpec {
+  ModelSpec model;
   std::optional<NetworkInit> network;
   libtorch::InitPlan plan;  // seed 0: run_one draws with the run's seed
   std::string canonical;    // format_spec of a per-tensor spec; a scheme as written
@@ -39,16 +40,17 @@ struct RunSpec {
   GeneratorKind generator = GeneratorKind::philox;
   std::uint64_t seed = 0;
   int monitor_every = 0;     // > 0: the training monitor every K steps
-  // init, bias, overrides and generator, parsed (parse_init); shared by the copies of a spec.
-  std::shared_ptr<const ParsedInit> parsed;
+  // model, init, bias, overrides and generator, parsed (parse_run_spec); shared by the copies of a spec.
+  std::shared_ptr<const ParsedSpec> parsed;
 };
 
-// Parses spec.init (a network scheme or a per-tensor spec), spec.bias and spec.overrides into
-// spec.parsed. Call it again after changing any of them. Throws Error naming the bad spec.
-void parse_init(RunSpec& spec);
+// Parses spec.model, spec.init (a network scheme or a per-tensor spec), spec.bias and
+// spec.overrides into spec.parsed. Call it again after changing any of them. Throws Error naming
+// the bad spec.
+void parse_run_spec(RunSpec& spec);
 // spec.parsed; a spec that was never parsed is a programming error (std::logic_error), never a
 // silent default init.
-const ParsedInit& parsed_init(const RunSpec& spec);
+const ParsedSpec& parsed(const RunSpec& spec);
 
 // The configuration that identifies an experiment (everything but init, seed and monitor), in
 // the JSON form stored in experiments.config; its digest is the experiment's key. `task` comes

@@ -43,7 +43,7 @@ nlohmann::json sweep_config_json(const SweepFile& s) {
 // with autograd and SGD: the basis of the sweep's time estimate.
 double seconds_per_step(const RunSpec& spec, const DataSplits& data) {
   torch::NoGradGuard no_grad_outside;
-  auto model = build_model(spec.model, data, spec.model_options);
+  auto model = build_model(parsed(spec).model, data, spec.model_options);
   const std::int64_t b = std::min<std::int64_t>(spec.train.batch, data.train.size());
   if (b < 1) return 0;
   const auto x = data.train.x.slice(0, 0, b);
@@ -120,7 +120,7 @@ SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::ui
       for (const auto& init : sweep.inits) {
         RunSpec s = base;
         s.init = init;
-        parse_init(s);
+        parse_run_spec(s);
         const std::string key = experiment_config_json(s, Task::classification).dump() + init;
         if (checked.insert(key).second) check_run_spec(s, data, max_memory_bytes);
         per_init.push_back(std::move(s));
@@ -129,7 +129,7 @@ SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::ui
       task = d.task;
       const std::string model_key = base.model + "|" + base.data + "|" + nlohmann::json{base.model_options.activation,
                                     base.model_options.batchnorm, base.train.batch}.dump();
-      if (!step_seconds.count(model_key)) step_seconds[model_key] = seconds_per_step(base, d);
+      if (!step_seconds.count(model_key)) step_seconds[model_key] = seconds_per_step(per_init.front(), d);
       const double steps = static_cast<double>((d.train.size() + base.train.batch - 1) / base.train.batch);
       out.estimated_seconds += step_seconds[model_key] * steps * base.train.epochs * 1.15 /* evaluation */ *
                                static_cast<double>(sweep.inits.size() * static_cast<std::size_t>(sweep.seeds));

@@ -7,7 +7,6 @@
 
 #include "initlab/byte_size.hpp"
 #include "initlab/error.hpp"
-#include "models/models.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -16,10 +15,6 @@ constexpr double kBytesPerFloat = 4;
 // The statistics and the backward pass add a few layer-sized transients.
 constexpr double kTransientLayers = 3;
 
-bool parse_positive(std::string_view t, std::int64_t& v) {
-  const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  return !t.empty() && ec == std::errc() && p == t.data() + t.size() && v > 0;
-}
 
 
 double product(const std::vector<std::int64_t>& v) {
@@ -30,16 +25,13 @@ double product(const std::vector<std::int64_t>& v) {
 
 }  // namespace
 
-ModelTally tally_lab_model(const std::string& model, const std::vector<std::int64_t>& sample, std::int64_t outputs, std::int64_t vocabulary) {
-  const auto colon = model.find(':');
-  const std::string kind = model.substr(0, colon);
-  const std::string arg = colon == std::string::npos ? "" : model.substr(colon + 1);
+ModelTally tally_lab_model(const ModelSpec& model, const std::vector<std::int64_t>& sample, std::int64_t outputs, std::int64_t vocabulary) {
   const double out = static_cast<double>(outputs);
   ModelTally t;
-  if (kind == "mlp" || kind == "resmlp") {
-    const auto w = mlp_widths(model);
+  if (model.kind == ModelKind::mlp || model.kind == ModelKind::resmlp) {
+    const auto& w = model.widths;
     std::vector<double> d(w.begin(), w.end());
-    if (kind == "mlp") {
+    if (model.kind == ModelKind::mlp) {
       for (std::size_t i = 1; i < d.size(); ++i) t.layer((d[i - 1] + 1) * d[i], d[i]);
     } else if (d.size() >= 3) {
       t.layer((d[0] + 1) * d[1], d[1]);
@@ -49,7 +41,7 @@ ModelTally tally_lab_model(const std::string& model, const std::vector<std::int6
       }
       t.layer((d[d.size() - 2] + 1) * d.back(), d.back());
     }
-  } else if (kind == "cnn" && sample.size() == 3) {
+  } else if (model.kind == ModelKind::cnn && sample.size() == 3) {
     const double c = static_cast<double>(sample[0]), h = static_cast<double>(sample[1]), w = static_cast<double>(sample[2]);
     const double h1 = std::floor((h - 2) / 2), w1 = std::floor((w - 2) / 2);
     const double h2 = std::floor((h1 - 2) / 2), w2 = std::floor((w1 - 2) / 2);
@@ -60,13 +52,9 @@ ModelTally tally_lab_model(const std::string& model, const std::vector<std::int6
     t.layer(0, 64 * h2 * w2, 1);
     t.layer((64 * h2 * w2 + 1) * 64, 64);
     t.layer(65 * out, out);
-  } else if (kind == "rescnn" && sample.size() == 3) {
-    std::int64_t channels = 0, blocks = 0;
-    const auto x = arg.find('x');
-    if (x == std::string::npos || !parse_positive(std::string_view(arg).substr(0, x), channels) ||
-        !parse_positive(std::string_view(arg).substr(x + 1), blocks))
-      return t;
-    const double ch = static_cast<double>(channels), hw = static_cast<double>(sample[1]) * static_cast<double>(sample[2]);
+  } else if (model.kind == ModelKind::rescnn && sample.size() == 3) {
+    const std::int64_t blocks = model.blocks;
+    const double ch = static_cast<double>(model.channels), hw = static_cast<double>(sample[1]) * static_cast<double>(sample[2]);
     t.layer(ch * (9 * static_cast<double>(sample[0]) + 1), ch * hw);
     for (std::int64_t b = 0; b < blocks; ++b) {
       t.layer(2 * ch * (9 * ch + 1), ch * hw, 3);
@@ -74,18 +62,14 @@ ModelTally tally_lab_model(const std::string& model, const std::vector<std::int6
     }
     t.layer(0, ch, 1);
     t.layer((ch + 1) * out, out);
-  } else if (kind == "rnn") {
-    const auto dash = arg.find('-');
-    const std::string cell = arg.substr(0, dash);
-    if (dash == std::string::npos) return t;
-    const auto w = parse_widths(model, arg.substr(dash + 1));
-    if (w.size() != 2) return t;
-    const double gates = cell == "lstm" ? 4 : cell == "gru" ? 3 : 1, e = static_cast<double>(w[0]), hd = static_cast<double>(w[1]);
+  } else if (model.kind == ModelKind::rnn) {
+    const auto& w = model.widths;
+    const double gates = model.cell == "lstm" ? 4 : model.cell == "gru" ? 3 : 1, e = static_cast<double>(w[0]), hd = static_cast<double>(w[1]);
     const double steps = sample.empty() ? 1 : product(sample);
     t.layer(static_cast<double>(vocabulary) * e, steps * e);
     t.layer(gates * hd * (e + hd + 2), steps * (gates + 2) * hd);
     t.layer((hd + 1) * out, out);
-  } else if (kind == "toy") {
+  } else if (model.kind == ModelKind::toy) {
     t.layer(60, 10);
     t.layer(11, 1);
   }
@@ -117,11 +101,11 @@ void check_footprint(const std::string& what, const Footprint& f, std::int64_t b
               ": raise it with --max-memory SIZE (e.g. 64G), or use a smaller model or --batch");
 }
 
-Footprint lab_model_footprint(const std::string& model, const std::vector<std::int64_t>& sample_shape, std::int64_t batch,
+Footprint lab_model_footprint(const ModelSpec& model, const std::vector<std::int64_t>& sample_shape, std::int64_t batch,
                               std::int64_t outputs, std::int64_t vocabulary, int jacobian_samples, double state_copies) {
   const ModelTally t = tally_lab_model(model, sample_shape, outputs, vocabulary);
   double out = static_cast<double>(outputs);
-  if (model.rfind("mlp:", 0) == 0 || model.rfind("resmlp:", 0) == 0) out = static_cast<double>(mlp_widths(model).back());
+  if (model.kind == ModelKind::mlp || model.kind == ModelKind::resmlp) out = static_cast<double>(model.widths.back());
   return footprint_of(t, product(sample_shape), out, batch, jacobian_samples, state_copies);
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "models/model_spec.hpp"
+
 namespace initlab::lab {
 
 // Floats per sample a chain of layers keeps, and its parameters.
@@ -20,10 +22,10 @@ struct ModelTally {
   }
 };
 
-// A lab model's tally (not file:) on inputs of `sample`; `outputs`: the last layer's width where
+// A lab model's tally (not file:; parsed once by parse_model_spec) on inputs of `sample`; `outputs`: the last layer's width where
 // the data decides it (cnn, rescnn, rnn); `vocabulary`: for rnn: models. Unknown kinds tally 0
 // (the builder says why).
-ModelTally tally_lab_model(const std::string& model, const std::vector<std::int64_t>& sample, std::int64_t outputs,
+ModelTally tally_lab_model(const ModelSpec& model, const std::vector<std::int64_t>& sample, std::int64_t outputs,
                            std::int64_t vocabulary);
 
 // What one run holds at its peak: parameters, their gradients and `state_copies` more of them
@@ -35,7 +37,7 @@ struct Footprint {
 };
 Footprint footprint_of(const ModelTally& tally, double in, double out, std::int64_t batch, int jacobian_samples,
                        double state_copies = 0);
-Footprint lab_model_footprint(const std::string& model, const std::vector<std::int64_t>& sample_shape, std::int64_t batch,
+Footprint lab_model_footprint(const ModelSpec& model, const std::vector<std::int64_t>& sample_shape, std::int64_t batch,
                               std::int64_t outputs, std::int64_t vocabulary, int jacobian_samples, double state_copies = 0);
 
 // Throws Error "<what> needs about X for one run (N parameters, --batch B); the limit is Y (...):

@@ -30,61 +30,10 @@ torch::nn::AnyModule activation_module(const std::string& name) {
 
 namespace {
 
-constexpr std::size_t kQuoted = 40;  // characters of a user's spec an error message repeats
-
-// The spec as an error message repeats it: at most kQuoted characters, then "...".
-std::string excerpt(const std::string& s) { return s.size() <= kQuoted ? s : s.substr(0, kQuoted) + "..."; }
-
-void check_length(const std::string& spec) {
-  if (spec.size() > kMaxModelSpecLength)
-    throw Error("--model '" + excerpt(spec) + "' is " + std::to_string(spec.size()) + " characters long; at most " +
-                std::to_string(kMaxModelSpecLength) + " are accepted");
-}
+// The spec as an error message repeats it: at most 40 characters, then "...".
+std::string excerpt(const std::string& s) { return s.size() <= 40 ? s : s.substr(0, 40) + "..."; }
 
 }  // namespace
-
-std::vector<std::int64_t> parse_widths(const std::string& spec, const std::string& text) {
-  std::vector<std::int64_t> widths;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t end = text.find('-', pos);
-    if (end == std::string::npos) end = text.size();
-    const std::string part = text.substr(pos, end - pos);
-    const auto x = part.find('x');
-    std::int64_t width = 0, repeat = 1;
-    auto parse = [&](const std::string& t, std::int64_t& v) {
-      const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-      return !t.empty() && ec == std::errc() && p == t.data() + t.size() && v > 0;
-    };
-    const bool ok = x == std::string::npos ? parse(part, width) : parse(part.substr(0, x), width) && parse(part.substr(x + 1), repeat);
-    if (!ok) throw Error("--model '" + excerpt(spec) + "': '" + excerpt(part) + "' is not a width N or NxK (K layers of N)");
-    if (repeat > kMaxModelLayers + 1 - static_cast<std::int64_t>(widths.size()))  // IN and one width per layer
-      throw Error("--model '" + excerpt(spec) + "' has more than " + std::to_string(kMaxModelLayers) + " layers; at most " +
-                  std::to_string(kMaxModelLayers) + " are accepted");
-    widths.insert(widths.end(), static_cast<std::size_t>(repeat), width);
-    pos = end + 1;
-  }
-  if (widths.size() < 2) throw Error("--model '" + excerpt(spec) + "' needs at least two widths, e.g. mlp:784-128-10");
-  return widths;
-}
-
-std::vector<std::int64_t> mlp_widths(const std::string& spec) {
-  check_length(spec);
-  const auto colon = spec.find(':');
-  const std::string kind = spec.substr(0, colon);
-  const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
-  if (kind != "mlp" && kind != "resmlp") throw Error("--model '" + excerpt(spec) + "' is not mlp:IN-W-...-OUT or resmlp:IN-W...-OUT");
-  if (arg.empty()) throw Error("--model '" + excerpt(spec) + "' needs widths, e.g. " + kind + ":784-128-10");
-  // A lone NxK was propagate's "input N, then K activated layers of N" and would be train's K
-  // widths of N: two networks for one string, so neither.
-  if (arg.find('-') == std::string::npos && arg.find('x') != std::string::npos) {
-    const std::string n = arg.substr(0, arg.find('x')), k = excerpt(arg.substr(arg.find('x') + 1));
-    throw Error("--model '" + excerpt(spec) + "' is ambiguous: widths are a list IN-W-...-OUT (NxK is K widths of N; the last layer " +
-                "is the output, without activation); for an input of " + excerpt(n) + " and " + k + " layers of " + excerpt(n) +
-                " write " + kind + ":" + excerpt(n) + "-" + excerpt(arg) + " (see docs/models.md)");
-  }
-  return parse_widths(spec, arg);
-}
 
 namespace {
 
@@ -200,17 +149,10 @@ TORCH_MODULE(ResidualConvBlock);
 
 // rescnn:CxK: a 3x3 stem to C channels, K residual conv blocks, global average pooling, a dense
 // classifier. Plain (no normalization), so initialization decides whether it trains.
-torch::nn::Sequential rescnn(const std::string& spec, const std::string& arg, const DataSplits& d, const ModelOptions& o) {
+torch::nn::Sequential rescnn(const ModelSpec& m, const DataSplits& d, const ModelOptions& o) {
   if (d.sample_shape.size() != 3)
-    throw Error("--model '" + excerpt(spec) + "' needs image data; --data '" + excerpt(d.name) + "' has samples of rank " + std::to_string(d.sample_shape.size()));
-  const auto x = arg.find('x');
-  std::int64_t channels = 0, blocks = 0;
-  auto parse = [](const std::string& t, std::int64_t& v) {
-    const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-    return !t.empty() && ec == std::errc() && p == t.data() + t.size() && v > 0;
-  };
-  if (x == std::string::npos || !parse(arg.substr(0, x), channels) || !parse(arg.substr(x + 1), blocks))
-    throw Error("--model '" + excerpt(spec) + "' is not rescnn:CHANNELSxBLOCKS, e.g. rescnn:32x4");
+    throw Error("--model '" + excerpt(m.text) + "' needs image data; --data '" + excerpt(d.name) + "' has samples of rank " + std::to_string(d.sample_shape.size()));
+  const std::int64_t channels = m.channels, blocks = m.blocks;
   torch::nn::Sequential net;
   net->push_back("conv_in", torch::nn::Conv2d(torch::nn::Conv2dOptions(d.sample_shape[0], channels, 3).padding(1)));
   net->push_back("act_in", activation_module(o.activation));
@@ -243,14 +185,10 @@ struct LastStepRnnImpl : torch::nn::Module {
 TORCH_MODULE(LastStepRnn);
 
 // rnn:lstm-64-64: embedding of 64, an LSTM of 64 units, a dense classifier on its last state.
-torch::nn::Sequential rnn_classifier(const std::string& spec, const std::string& arg, const DataSplits& d) {
-  if (d.vocabulary <= 0) throw Error("--model '" + excerpt(spec) + "' needs token data (--data text:DIR); --data '" + excerpt(d.name) + "' is not text");
-  const auto dash = arg.find('-');
-  const std::string cell = arg.substr(0, dash);
-  if (cell != "rnn" && cell != "lstm" && cell != "gru")
-    throw Error("--model '" + excerpt(spec) + "': cell '" + excerpt(cell) + "' is unknown; expected one of: rnn, lstm, gru (e.g. rnn:lstm-64-64)");
-  const auto widths = parse_widths(spec, dash == std::string::npos ? "" : arg.substr(dash + 1));
-  if (widths.size() != 2) throw Error("--model '" + excerpt(spec) + "' needs EMBEDDING-HIDDEN, e.g. rnn:lstm-64-64");
+torch::nn::Sequential rnn_classifier(const ModelSpec& m, const DataSplits& d) {
+  if (d.vocabulary <= 0) throw Error("--model '" + excerpt(m.text) + "' needs token data (--data text:DIR); --data '" + excerpt(d.name) + "' is not text");
+  const auto& widths = m.widths;
+  const std::string& cell = m.cell;
   torch::nn::Sequential net;
   net->push_back("embedding", torch::nn::Embedding(d.vocabulary, widths[0]));
   net->push_back("recurrent", LastStepRnn(cell, widths[0], widths[1]));
@@ -266,11 +204,11 @@ ResidualBranch residual_branch(torch::nn::Module& module) {
   ResidualBranch b;
   if (auto* r = dynamic_cast<ResidualBlockImpl*>(&module)) {
     for (auto [name, layer] : {std::pair{"fc1", r->fc1}, std::pair{"fc2", r->fc2}})
-      b.layers.push_back({name, layer->weight, layer->bias, [layer](const torch::Tensor& x) mutable { return layer(x); }});
+      b.layers.push_back({name, layer->weight, layer->bias, [layer = layer](const torch::Tensor& x) mutable { return layer(x); }});
     b.activation = [r](const torch::Tensor& x) { return r->act.forward(x); };
   } else if (auto* c = dynamic_cast<ResidualConvBlockImpl*>(&module)) {
     for (auto [name, layer] : {std::pair{"conv1", c->conv1}, std::pair{"conv2", c->conv2}})
-      b.layers.push_back({name, layer->weight, layer->bias, [layer](const torch::Tensor& x) mutable { return layer(x); }});
+      b.layers.push_back({name, layer->weight, layer->bias, [layer = layer](const torch::Tensor& x) mutable { return layer(x); }});
     b.activation = [c](const torch::Tensor& x) { return c->act.forward(x); };
   }
   return b;
@@ -285,28 +223,27 @@ const std::vector<std::string>& activation_names() {
   return names;
 }
 
-torch::nn::Sequential build_model(const std::string& spec, const DataSplits& data, const ModelOptions& options) {
-  check_length(spec);
+torch::nn::Sequential build_model(const ModelSpec& spec, const DataSplits& data, const ModelOptions& options) {
   activation_module(options.activation);  // validates the name
   if (!(options.dropout >= 0.0 && options.dropout < 1.0))
     throw Error("--dropout " + number_text(options.dropout) + " is out of range; expected [0, 1)");
-  const auto colon = spec.find(':');
-  const std::string kind = spec.substr(0, colon);
-  const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
-  if (kind == "mlp" || kind == "resmlp") {
-    const auto widths = mlp_widths(spec);
-    check_ends(spec, widths, data);
-    return kind == "mlp" ? mlp(widths, options) : resmlp(widths, options);
+  switch (spec.kind) {
+    case ModelKind::mlp:
+    case ModelKind::resmlp:
+      check_ends(spec.text, spec.widths, data);
+      return spec.kind == ModelKind::mlp ? mlp(spec.widths, options) : resmlp(spec.widths, options);
+    case ModelKind::cnn: return seed_cnn(data, options);
+    case ModelKind::rnn: return rnn_classifier(spec, data);
+    case ModelKind::rescnn: return rescnn(spec, data, options);
+    case ModelKind::toy:
+      check_ends(spec.text, spec.widths, data);
+      return mlp(spec.widths, options);
   }
-  if (kind == "cnn" && arg.empty()) return seed_cnn(data, options);
-  if (kind == "rnn" && !arg.empty()) return rnn_classifier(spec, arg, data);
-  if (kind == "rescnn" && !arg.empty()) return rescnn(spec, arg, data, options);
-  if (kind == "toy" && arg.empty()) {
-    const std::vector<std::int64_t> widths{5, 10, 1};
-    check_ends(spec, widths, data);
-    return mlp(widths, options);
-  }
-  throw Error("unknown --model '" + excerpt(spec) + "'; expected one of: mlp:IN-W-...-OUT, resmlp:IN-WxK-OUT, cnn, rescnn:CxK, rnn:lstm|gru|rnn-EMB-HIDDEN, toy");
+  throw Error("--model '" + excerpt(spec.text) + "': unknown kind");
+}
+
+torch::nn::Sequential build_model(const std::string& spec, const DataSplits& data, const ModelOptions& options) {
+  return build_model(parse_model_spec(spec), data, options);
 }
 
 void set_dropout_generator(torch::nn::Module& model, const at::Generator& generator) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "data/dataset.hpp"
+#include "models/model_spec.hpp"
 
 namespace initlab::lab {
 
@@ -38,19 +39,10 @@ struct ModelOptions {
 //   cnn                 the seed CNN: conv32-pool-conv64-pool-dense64-dense, input shape from the data.
 //   rnn:lstm-64-64      embedding, LSTM / GRU / tanh RNN, dense on the last state (text data).
 //   toy                 the seed's 5-10-1 regression net.
-// The first width must match the data's sample size; the last, its classes.
+// The first width must match the data's sample size; the last, its classes. The string form
+// parses the spec (model_spec.hpp) first.
+torch::nn::Sequential build_model(const ModelSpec& spec, const DataSplits& data, const ModelOptions& options);
 torch::nn::Sequential build_model(const std::string& spec, const DataSplits& data, const ModelOptions& options);
-
-// Limits on a model spec, checked before anything is built.
-inline constexpr std::size_t kMaxModelSpecLength = 1000;     // characters
-inline constexpr std::int64_t kMaxModelLayers = 100000;       // layers: widths in a list (NxK expanded) less the input
-
-// The widths of an mlp: or resmlp: spec, exactly as build_model reads them (IN, hidden..., OUT);
-// throws Error naming the spec (an excerpt of it) and what to write instead.
-std::vector<std::int64_t> mlp_widths(const std::string& spec);
-
-// "784-100x10-10" -> {784, 100 (ten times), 10}; throws Error naming `spec` and the bad piece.
-std::vector<std::int64_t> parse_widths(const std::string& spec, const std::string& text);
 
 // The activation module for a name (throws Error listing the names).
 torch::nn::AnyModule make_activation(const std::string& name);

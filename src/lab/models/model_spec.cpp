@@ -1,0 +1,110 @@
+#include "models/model_spec.hpp"
+
+#include <charconv>
+
+#include "initlab/error.hpp"
+
+namespace initlab::lab {
+namespace {
+
+constexpr std::size_t kQuoted = 40;  // characters of a user's spec an error message repeats
+
+// The spec as an error message repeats it: at most kQuoted characters, then "...".
+std::string excerpt(const std::string& s) { return s.size() <= kQuoted ? s : s.substr(0, kQuoted) + "..."; }
+
+void check_length(const std::string& spec) {
+  if (spec.size() > kMaxModelSpecLength)
+    throw Error("--model '" + excerpt(spec) + "' is " + std::to_string(spec.size()) + " characters long; at most " +
+                std::to_string(kMaxModelSpecLength) + " are accepted");
+}
+
+}  // namespace
+
+std::vector<std::int64_t> parse_widths(const std::string& spec, const std::string& text) {
+  std::vector<std::int64_t> widths;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('-', pos);
+    if (end == std::string::npos) end = text.size();
+    const std::string part = text.substr(pos, end - pos);
+    const auto x = part.find('x');
+    std::int64_t width = 0, repeat = 1;
+    auto parse = [&](const std::string& t, std::int64_t& v) {
+      const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+      return !t.empty() && ec == std::errc() && p == t.data() + t.size() && v > 0;
+    };
+    const bool ok = x == std::string::npos ? parse(part, width) : parse(part.substr(0, x), width) && parse(part.substr(x + 1), repeat);
+    if (!ok) throw Error("--model '" + excerpt(spec) + "': '" + excerpt(part) + "' is not a width N or NxK (K layers of N)");
+    if (repeat > kMaxModelLayers + 1 - static_cast<std::int64_t>(widths.size()))  // IN and one width per layer
+      throw Error("--model '" + excerpt(spec) + "' has more than " + std::to_string(kMaxModelLayers) + " layers; at most " +
+                  std::to_string(kMaxModelLayers) + " are accepted");
+    widths.insert(widths.end(), static_cast<std::size_t>(repeat), width);
+    pos = end + 1;
+  }
+  if (widths.size() < 2) throw Error("--model '" + excerpt(spec) + "' needs at least two widths, e.g. mlp:784-128-10");
+  return widths;
+}
+
+std::vector<std::int64_t> mlp_widths(const std::string& spec) {
+  check_length(spec);
+  const auto colon = spec.find(':');
+  const std::string kind = spec.substr(0, colon);
+  const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  if (kind != "mlp" && kind != "resmlp") throw Error("--model '" + excerpt(spec) + "' is not mlp:IN-W-...-OUT or resmlp:IN-W...-OUT");
+  if (arg.empty()) throw Error("--model '" + excerpt(spec) + "' needs widths, e.g. " + kind + ":784-128-10");
+  // A lone NxK was propagate's "input N, then K activated layers of N" and would be train's K
+  // widths of N: two networks for one string, so neither.
+  if (arg.find('-') == std::string::npos && arg.find('x') != std::string::npos) {
+    const std::string n = arg.substr(0, arg.find('x')), k = excerpt(arg.substr(arg.find('x') + 1));
+    throw Error("--model '" + excerpt(spec) + "' is ambiguous: widths are a list IN-W-...-OUT (NxK is K widths of N; the last layer " +
+                "is the output, without activation); for an input of " + excerpt(n) + " and " + k + " layers of " + excerpt(n) +
+                " write " + kind + ":" + excerpt(n) + "-" + excerpt(arg) + " (see docs/models.md)");
+  }
+  return parse_widths(spec, arg);
+}
+
+namespace {
+
+bool parse_positive(const std::string& t, std::int64_t& v) {
+  const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  return !t.empty() && ec == std::errc() && p == t.data() + t.size() && v > 0;
+}
+
+}  // namespace
+
+ModelSpec parse_model_spec(std::string_view text) {
+  ModelSpec m;
+  m.text = std::string(text);
+  const std::string& spec = m.text;
+  check_length(spec);
+  const auto colon = spec.find(':');
+  const std::string kind = spec.substr(0, colon);
+  const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  if (kind == "mlp" || kind == "resmlp") {
+    m.kind = kind == "mlp" ? ModelKind::mlp : ModelKind::resmlp;
+    m.widths = mlp_widths(spec);
+  } else if (kind == "cnn" && arg.empty()) {
+    m.kind = ModelKind::cnn;
+  } else if (kind == "rnn" && !arg.empty()) {
+    m.kind = ModelKind::rnn;
+    const auto dash = arg.find('-');
+    m.cell = arg.substr(0, dash);
+    if (m.cell != "rnn" && m.cell != "lstm" && m.cell != "gru")
+      throw Error("--model '" + excerpt(spec) + "': cell '" + excerpt(m.cell) + "' is unknown; expected one of: rnn, lstm, gru (e.g. rnn:lstm-64-64)");
+    m.widths = parse_widths(spec, dash == std::string::npos ? "" : arg.substr(dash + 1));
+    if (m.widths.size() != 2) throw Error("--model '" + excerpt(spec) + "' needs EMBEDDING-HIDDEN, e.g. rnn:lstm-64-64");
+  } else if (kind == "rescnn" && !arg.empty()) {
+    m.kind = ModelKind::rescnn;
+    const auto x = arg.find('x');
+    if (x == std::string::npos || !parse_positive(arg.substr(0, x), m.channels) || !parse_positive(arg.substr(x + 1), m.blocks))
+      throw Error("--model '" + excerpt(spec) + "' is not rescnn:CHANNELSxBLOCKS, e.g. rescnn:32x4");
+  } else if (kind == "toy" && arg.empty()) {
+    m.kind = ModelKind::toy;
+    m.widths = {5, 10, 1};
+  } else {
+    throw Error("unknown --model '" + excerpt(spec) + "'; expected one of: mlp:IN-W-...-OUT, resmlp:IN-WxK-OUT, cnn, rescnn:CxK, rnn:lstm|gru|rnn-EMB-HIDDEN, toy");
+  }
+  return m;
+}
+
+}  // namespace initlab::lab

@@ -1,0 +1,39 @@
+// The model-spec grammar, parsed once into a typed value (torch-free): every command reads
+// --model through parse_model_spec, the builder (models.hpp) and the memory estimate
+// (footprint.hpp) take the parsed spec. The grammar itself is documented at build_model and in
+// docs/models.md.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace initlab::lab {
+
+// Limits on a model spec, checked before anything is built.
+inline constexpr std::size_t kMaxModelSpecLength = 1000;     // characters
+inline constexpr std::int64_t kMaxModelLayers = 100000;       // layers: widths in a list (NxK expanded) less the input
+
+enum class ModelKind { mlp, resmlp, cnn, rescnn, rnn, toy };
+
+struct ModelSpec {
+  std::string text;                  // as written: the experiment's identity and every message
+  ModelKind kind = ModelKind::mlp;
+  std::vector<std::int64_t> widths;  // mlp, resmlp: IN, hidden..., OUT; rnn: EMBEDDING, HIDDEN; toy: 5, 10, 1
+  std::int64_t channels = 0;         // rescnn
+  std::int64_t blocks = 0;           // rescnn
+  std::string cell;                  // rnn: rnn | lstm | gru
+};
+
+// Throws Error naming the spec (an excerpt of it) and what to write instead. What the data must
+// match (input size, classes, images, tokens) is checked by build_model.
+ModelSpec parse_model_spec(std::string_view text);
+
+// The widths of an mlp: or resmlp: spec, exactly as build_model reads them (IN, hidden..., OUT);
+// throws Error naming the spec (an excerpt of it) and what to write instead.
+std::vector<std::int64_t> mlp_widths(const std::string& spec);
+
+// "784-100x10-10" -> {784, 100 (ten times), 10}; throws Error naming `spec` and the bad piece.
+std::vector<std::int64_t> parse_widths(const std::string& spec, const std::string& text);
+
+}  // namespace initlab::lab
