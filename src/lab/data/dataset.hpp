@@ -39,5 +39,8 @@ struct DataOptions {
 // a key the kind does not take is an error listing the ones it does. Throws Error naming the file
 // and what is wrong with it.
 DataSplits load_data(const std::string& spec, const DataOptions& options);
+// The same for a spec parsed already (data/data_spec.hpp).
+struct DataSpec;
+DataSplits load_data(const DataSpec& spec, const DataOptions& options);
 
 }  // namespace initlab::lab

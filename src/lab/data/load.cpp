@@ -1,5 +1,6 @@
 #include <torch/torch.h>
 
+#include "data/data_spec.hpp"
 #include "data/dataset.hpp"
 #include "data/idx.hpp"
 #include "data/readers.hpp"
@@ -18,35 +19,21 @@ Dataset head(const Dataset& d, std::int64_t n) { return {d.x.slice(0, 0, n), d.y
 
 }  // namespace
 
-DataSplits load_data(const std::string& spec, const DataOptions& options) {
+DataSplits load_data(const DataSpec& data, const DataOptions& options) {
   if (!(options.val_fraction >= 0.0 && options.val_fraction < 1.0))
     throw Error("--val " + number_text(options.val_fraction) + " is out of range; expected a fraction in [0, 1)");
   if (options.limit < 0)
     throw Error("--limit " + std::to_string(options.limit) + " is negative; expected a number of training samples >= 0 (0: all)");
-  const auto colon = spec.find(':');
-  const std::string kind = spec.substr(0, colon);
-  const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  const std::string& spec = data.text;
   DataSplits s;
   bool bytes = false;  // pixel values 0..255
-  if (kind == "fashion-mnist" && colon == std::string::npos) {
-    s = read_idx_dir(kFashionMnistDir, spec);
-    bytes = true;
-  } else if ((kind == "mnist" || kind == "idx" || kind == "fashion-mnist") && !arg.empty()) {
-    s = read_idx_dir(SpecOptions(spec, arg, {}).head(), spec);
-    bytes = true;
-  } else if (kind == "cifar10" && !arg.empty()) {
-    s = read_cifar10_dir(SpecOptions(spec, arg, {}).head(), spec);
-    bytes = true;
-  } else if (kind == "csv" && !arg.empty()) {
-    s = read_csv(SpecOptions(spec, arg, kCsvKeys), spec);
-  } else if (kind == "text" && !arg.empty()) {
-    s = read_text_dir(SpecOptions(spec, arg, kTextKeys), spec);
-  } else if (kind == "synthetic" && !arg.empty()) {
-    s = make_synthetic(SpecOptions(spec, arg, kSyntheticKeys), options.seed, spec);
-  } else {
-    throw Error("unknown --data '" + excerpt(spec) +
-                "'; expected one of: fashion-mnist, mnist:DIR, idx:DIR, cifar10:DIR, csv:FILE,label=COL, "
-                "csv:FILE,target=COL, text:DIR[,vocab=N,len=L], synthetic:regression|spirals|blobs[,n=N]");
+  switch (data.kind) {
+    case DataKind::fashion_mnist: s = read_idx_dir(kFashionMnistDir, spec), bytes = true; break;
+    case DataKind::idx: s = read_idx_dir(data.options.head(), spec), bytes = true; break;
+    case DataKind::cifar10: s = read_cifar10_dir(data.options.head(), spec), bytes = true; break;
+    case DataKind::csv: s = read_csv(data.options, spec); break;
+    case DataKind::text: s = read_text_dir(data.options, spec); break;
+    case DataKind::synthetic: s = make_synthetic(data.options, options.seed, spec); break;
   }
   // Shuffle the training set with the run's seed, then split off validation (and a test set
   // when the data has none).
@@ -87,5 +74,7 @@ DataSplits load_data(const std::string& spec, const DataOptions& options) {
     if (d->x.defined()) d->x = d->x.contiguous();
   return s;
 }
+
+DataSplits load_data(const std::string& spec, const DataOptions& options) { return load_data(parse_data_spec(spec), options); }
 
 }  // namespace initlab::lab

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "data/dataset.hpp"
+#include "data/data_spec.hpp"  // the options each kind takes (kCsvKeys, kSyntheticKeys)
 #include "data/spec_options.hpp"
 
 namespace initlab::lab {
@@ -18,9 +19,5 @@ DataSplits read_csv(const SpecOptions& options, const std::string& name);
 // blobs (3 classes); options: n (samples, at most kMaxSyntheticSamples).
 DataSplits make_synthetic(const SpecOptions& options, std::uint64_t seed, const std::string& name);
 inline constexpr std::int64_t kMaxSyntheticSamples = 10'000'000;  // 10^7 x 5 features: 200 MB of float32
-
-// The options each kind of --data takes.
-inline const std::vector<std::string> kCsvKeys = {"label", "target"};
-inline const std::vector<std::string> kSyntheticKeys = {"n"};
 
 }  // namespace initlab::lab

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "data/dataset.hpp"
+#include "data/data_spec.hpp"  // kTextKeys
 #include "data/spec_options.hpp"
 
 namespace initlab::lab {
@@ -15,6 +16,5 @@ namespace initlab::lab {
 DataSplits read_text_dir(const SpecOptions& options, const std::string& name);
 inline constexpr std::int64_t kMaxVocabulary = 10'000'000;
 inline constexpr std::int64_t kMaxTextLength = 10'000;
-inline const std::vector<std::string> kTextKeys = {"vocab", "len"};
 
 }  // namespace initlab::lab

@@ -31,7 +31,7 @@ RunSpec base_spec(const ExperimentConfig& c) {
 
 void check_run_spec(const RunSpec& spec, DataCache& data, double max_memory_bytes) {
   const ParsedSpec& init = parsed(spec);
-  const DataSplits& d = data.get(spec.data, spec.data_options);
+  const DataSplits& d = data.get(init.data, spec.data_options);
   check_loss(spec.train, d);
   const std::int64_t outputs = d.task == Task::regression ? d.num_outputs : d.num_classes;
   const std::int64_t batch = std::max<std::int64_t>(1, std::min(spec.train.batch, d.train.size()));
@@ -60,7 +60,7 @@ Plan plan_experiment(const ExperimentConfig& c, DataCache& data) {
     check_run_spec(s, data, c.max_memory_bytes);
     per_init.push_back(std::move(s));
   }
-  const Task task = data.get(base.data, base.data_options).task;
+  const Task task = data.get(parsed(per_init.front()).data, base.data_options).task;
   Plan plan;
   PlannedExperiment e;
   const nlohmann::json config = experiment_config_json(base, task);

@@ -13,6 +13,7 @@ namespace initlab::lab {
 void parse_run_spec(RunSpec& spec) {
   auto parsed = std::make_shared<ParsedSpec>();
   parsed->model = parse_model_spec(spec.model);
+  parsed->data = parse_data_spec(spec.data);
   parsed->network = parse_network_init(spec.init);
   parsed->plan = libtorch::make_plan(parsed->network ? parsed->network->base : spec.init, spec.bias, spec.overrides, spec.generator, 0);
   parsed->canonical = parsed->network ? spec.init : format_spec(parsed->plan.weight);

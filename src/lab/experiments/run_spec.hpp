@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "data/data_spec.hpp"
 #include "data/dataset.hpp"
 #include "initlab/generator.hpp"
 #include "initlab/torch/init_plan.hpp"
@@ -18,11 +19,12 @@
 
 namespace initlab::lab {
 
-// A run's strings parsed once, where its spec is made (parse_run_spec): the model, the network
+// A run's strings parsed once, where its spec is made (parse_run_spec): the model, the data, the network
 // scheme, if any, and the per-tensor plan (weights, bias, overrides) drawn first. Checking,
 // training and storing the run all read this; nothing downstream parses the strings again.
 struct ParsedSpec {
   ModelSpec model;
+  DataSpec data;
   std::optional<NetworkInit> network;
   libtorch::InitPlan plan;  // seed 0: run_one draws with the run's seed
   std::string canonical;    // format_spec of a per-tensor spec; a scheme as written
@@ -40,11 +42,11 @@ struct RunSpec {
   GeneratorKind generator = GeneratorKind::philox;
   std::uint64_t seed = 0;
   int monitor_every = 0;     // > 0: the training monitor every K steps
-  // model, init, bias, overrides and generator, parsed (parse_run_spec); shared by the copies of a spec.
+  // model, data, init, bias, overrides and generator, parsed (parse_run_spec); shared by the copies of a spec.
   std::shared_ptr<const ParsedSpec> parsed;
 };
 
-// Parses spec.model, spec.init (a network scheme or a per-tensor spec), spec.bias and
+// Parses spec.model, spec.data, spec.init (a network scheme or a per-tensor spec), spec.bias and
 // spec.overrides into spec.parsed. Call it again after changing any of them. Throws Error naming
 // the bad spec.
 void parse_run_spec(RunSpec& spec);

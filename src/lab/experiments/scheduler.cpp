@@ -49,7 +49,7 @@ ExecutionReport execute_here(const Plan& plan, Recorder& recorder, DataCache& da
     callbacks.warning = [&](const std::string& message) { events.warning(run, message); };
     RunResult result;
     try {
-      result = run_one(run.spec, data.get(run.spec.data, run.spec.data_options), stop, callbacks);
+      result = run_one(run.spec, data.get(parsed(run.spec).data, run.spec.data_options), stop, callbacks);
     } catch (const Error& e) {
       result.status = RunStatus::failed;
       result.error = e.what();
@@ -203,7 +203,7 @@ int worker_main(WorkerChannel& channel, const std::atomic<bool>* stop) {
       callbacks.epoch = [&](const EpochMetrics& m) { send("epoch", epoch_json(m)); };
       callbacks.note = [&](const std::string& note) { send("note", note); };
       callbacks.warning = [&](const std::string& message) { send("warning", message); };
-      const RunResult result = run_one(spec, cache.get(spec.data, spec.data_options), stop, callbacks);
+      const RunResult result = run_one(spec, cache.get(parsed(spec).data, spec.data_options), stop, callbacks);
       send("result", run_result_json(result));
     } catch (const Error& e) {
       send("config_error", e.what());

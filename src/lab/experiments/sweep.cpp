@@ -125,7 +125,7 @@ SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::ui
         if (checked.insert(key).second) check_run_spec(s, data, max_memory_bytes);
         per_init.push_back(std::move(s));
       }
-      const DataSplits& d = data.get(base.data, base.data_options);
+      const DataSplits& d = data.get(parsed(per_init.front()).data, base.data_options);
       task = d.task;
       const std::string model_key = base.model + "|" + base.data + "|" + nlohmann::json{base.model_options.activation,
                                     base.model_options.batchnorm, base.train.batch}.dump();
