@@ -62,7 +62,7 @@ void run_results(const ResultsOptions& o) {
       }
       out.push_back(j);
     }
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));  // text from the file may not be UTF-8
     return;
   }
   for (const auto& e : experiments) {

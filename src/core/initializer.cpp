@@ -19,6 +19,8 @@ constexpr std::pair<std::string_view, DistributionKind> kDistributions[] = {
 
 template <class... F>
 struct Overloaded : F... { using F::operator()...; };
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;  // clang before 17 has no aggregate deduction (P1816)
 
 // A zero-mean draw with the given stddev. uniform: bound sqrt(3) stddev (PyTorch computes the
 // bound exactly this way); truncated_normal: Keras's convention, stddev / 0.8796... cut at +-2.

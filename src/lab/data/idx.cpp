@@ -45,11 +45,13 @@ class ByteReader {
   // Appends up to n bytes to `out` and returns how many (fewer only at the end of the data). The
   // string grows as bytes arrive, so a count that the file does not back costs no memory.
   std::uint64_t read(std::string& out, std::uint64_t n) {
-    constexpr std::uint64_t kStep = 64 << 20;
+    constexpr std::uint64_t kFirstStep = 64 << 10, kStep = 64 << 20;
     const std::size_t start = out.size();
     std::uint64_t got = 0;
     while (got < n) {
-      const auto want = static_cast<unsigned>(std::min<std::uint64_t>(n - got, kStep));
+      // Steps that double from 64 KiB to 64 MiB: a small file read with a large limit (CIFAR-10's
+      // 1 GiB) does not allocate and zero 64 MiB first.
+      const auto want = static_cast<unsigned>(std::min<std::uint64_t>(n - got, std::clamp<std::uint64_t>(got, kFirstStep, kStep)));
       out.resize(start + got + want);
       const int r = gzread(gz_, out.data() + start + got, want);
       if (r <= 0) break;
@@ -130,12 +132,17 @@ Dataset read_idx_pair(const std::filesystem::path& images, const std::filesystem
   if (n != nl)
     throw Error("'" + images.string() + "' has " + std::to_string(n) + " images but '" + labels.string() + "' has " +
                 std::to_string(nl) + " labels");
+  // With no images the payload check passes whatever the size; torch::empty would then overflow.
+  if (static_cast<std::uint64_t>(rows) * static_cast<std::uint64_t>(cols) > kMaxIdxBytes)
+    throw Error("'" + images.string() + "' declares images of " + std::to_string(rows) + "x" + std::to_string(cols) + ", more than " +
+                std::to_string(kMaxIdxBytes >> 30) + " GiB each; not read (a corrupt header, or not an IDX file)");
   Dataset d;
   d.x = torch::empty({n, 1, rows, cols}, torch::kUInt8);
-  std::memcpy(d.x.data_ptr<std::uint8_t>(), img.data() + 16, static_cast<std::size_t>(n * rows * cols));
+  if (n * rows * cols > 0)  // an empty tensor's data pointer may be null, and memcpy's must not be
+    std::memcpy(d.x.data_ptr<std::uint8_t>(), img.data() + 16, static_cast<std::size_t>(n * rows * cols));
   d.x = d.x.to(torch::kFloat32);
   auto y = torch::empty({n}, torch::kUInt8);
-  std::memcpy(y.data_ptr<std::uint8_t>(), lab.data() + 8, static_cast<std::size_t>(n));
+  if (n > 0) std::memcpy(y.data_ptr<std::uint8_t>(), lab.data() + 8, static_cast<std::size_t>(n));
   d.y = y.to(torch::kInt64);
   return d;
 }
@@ -148,7 +155,9 @@ DataSplits read_idx_dir(const std::filesystem::path& dir, const std::string& nam
   s.test = read_idx_pair(find_file(dir, "t10k-images-idx3-ubyte"), find_file(dir, "t10k-labels-idx1-ubyte"));
   if (s.train.x.sizes().slice(1) != s.test.x.sizes().slice(1))
     throw Error("data folder '" + dir.string() + "': train and test images have different sizes");
-  const auto max_label = std::max(s.train.y.max().item<std::int64_t>(), s.test.y.max().item<std::int64_t>());
+  if (s.train.size() == 0) throw Error("data folder '" + dir.string() + "': the training images file holds no images");
+  // (max() of an empty tensor throws c10::Error: an empty test set adds no label)
+  const auto max_label = std::max(s.train.y.max().item<std::int64_t>(), s.test.size() > 0 ? s.test.y.max().item<std::int64_t>() : 0);
   s.num_classes = max_label + 1;
   s.sample_shape.assign(s.train.x.sizes().begin() + 1, s.train.x.sizes().end());
   return s;

@@ -17,6 +17,7 @@ namespace initlab::lab {
 namespace {
 
 constexpr std::int64_t kCifarRecord = 1 + 3 * 32 * 32;
+constexpr std::int64_t kMaxCsvClassIndex = 2147483647;  // labels index the output layer
 // A CIFAR-10 batch holds 10000 records (30.7 MB); a file (or a gzip stream) larger than this is not one.
 constexpr std::uint64_t kMaxCifarFileBytes = std::uint64_t{1} << 30;
 
@@ -132,6 +133,9 @@ DataSplits read_csv(const SpecOptions& options, const std::string& name) {
   for (std::int64_t r = 0; r < n; ++r) {
     std::int64_t k = 0;
     for (std::int64_t c = 0; c <= f; ++c) {
+      if ((c != column || regression) && !std::isfinite(static_cast<float>(rows[r][c])))  // finite as a double, beyond float32
+        throw Error("'" + file.string() + "' data row " + std::to_string(r + 1) + ": value " + number_text(rows[r][c]) +
+                    " is out of the float32 range (magnitude at most 3.4e38)");
       if (c == column) continue;
       xa[r][k++] = static_cast<float>(rows[r][c]);
     }
@@ -139,9 +143,9 @@ DataSplits read_csv(const SpecOptions& options, const std::string& name) {
     if (regression) {
       targets[r] = static_cast<float>(label);
     } else {
-      if (label < 0 || label != std::floor(label))
+      if (label < 0 || label != std::floor(label) || label > kMaxCsvClassIndex)  // (a cast beyond int64 is undefined)
         throw Error("'" + file.string() + "' data row " + std::to_string(r + 1) + ": label " + number_text(label) +
-                    " is not a class index (an integer >= 0)");
+                    " is not a class index (an integer from 0 to " + std::to_string(kMaxCsvClassIndex) + ")");
       classes[r] = static_cast<std::int64_t>(label);
     }
   }

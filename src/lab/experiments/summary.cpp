@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "experiments/statistics.hpp"
+#include "initlab/error.hpp"
 #include "store/store.hpp"
 
 namespace initlab::lab {
@@ -106,9 +107,14 @@ std::optional<double> metric_of(const EpochMetrics& m, bool classification, Metr
 ExperimentSummary summarize_experiment(ResultStore& store, std::int64_t experiment_id, MetricSplit split) {
   bool classification = true;
   for (const auto& e : store.experiments())
-    if (e.id == experiment_id)
-      classification =
-          store.parse_json(e.config, "the config of experiment " + std::to_string(e.id)).value("task", "classification") == "classification";
+    if (e.id == experiment_id) {
+      const std::string what = "the config of experiment " + std::to_string(e.id);
+      const nlohmann::json config = store.parse_json(e.config, what);
+      // (value() throws a JSON type error on a config that is not an object or a task that is not text)
+      if (!config.is_object() || (config.contains("task") && !config.at("task").is_string()))
+        throw Error("results database '" + store.path() + "': " + what + " is corrupt (not an object with a text task)");
+      classification = config.value("task", "classification") == "classification";
+    }
   ExperimentSummary s = summarize_runs(store.runs(experiment_id), classification, split);
   s.experiment_id = experiment_id;
   return s;

@@ -98,6 +98,9 @@ ModelSpec parse_model_spec(std::string_view text) {
     const auto x = arg.find('x');
     if (x == std::string::npos || !parse_positive(arg.substr(0, x), m.channels) || !parse_positive(arg.substr(x + 1), m.blocks))
       throw Error("--model '" + excerpt(spec) + "' is not rescnn:CHANNELSxBLOCKS, e.g. rescnn:32x4");
+    if (m.blocks > kMaxModelLayers / 2)  // two convolutions per block (the memory estimate walks the blocks)
+      throw Error("--model '" + excerpt(spec) + "' has more than " + std::to_string(kMaxModelLayers) + " layers; at most " +
+                  std::to_string(kMaxModelLayers) + " are accepted");
   } else if (kind == "toy" && arg.empty()) {
     m.kind = ModelKind::toy;
     m.widths = {5, 10, 1};

@@ -105,27 +105,43 @@ json experiment_json(ResultStore& store, const ExperimentRecord& e, const SweepM
   return j;
 }
 
+// A member of JSON read back from the file, or null when `j` is not an object or lacks `key`
+// (element: not an array or too short): the file may be corrupt, and nlohmann's const
+// operator[] on a missing key is undefined behaviour (an assertion in a debug build).
+const json& member(const json& j, const char* key) {
+  static const json null;
+  if (!j.is_object()) return null;
+  const auto it = j.find(key);
+  return it == j.end() ? null : *it;
+}
+const json& element(const json& j, std::size_t i) {
+  static const json null;
+  return j.is_array() && i < j.size() ? j[i] : null;
+}
+json sqrt_or_null(const json& v) { return v.is_number() ? json(std::sqrt(v.get<double>())) : json(); }
+
 json propagation_report(const PropagationRecord& p) {
   json j = {{"id", p.id}, {"command", p.command}, {"created", p.created}, {"versions", p.versions}, {"config", parse_or_null(p.config)}};
   const json results = parse_or_null(p.results);
-  j["thresholds"] = results.is_object() ? results.value("thresholds", json()) : json();
+  j["thresholds"] = member(results, "thresholds");
   j["per_init"] = json::array();
   j["layers"] = json::array();
-  if (!results.is_object() || !results.contains("results")) return j;
-  for (const auto& r : results["results"]) {
-    const auto& seeds = r["seeds"];
-    if (seeds.empty() || seeds[0].empty()) continue;
-    const auto& first = seeds[0];
-    j["per_init"].push_back({{"init", r["init"]}, {"sweep_value", r.value("sweep_value", json())},
-                             {"final_act_std", first.back()["act_std"]}, {"spread", r["final_act_std_spread"]},
-                             {"forward_ratio", r["forward_ratio"]}, {"backward_ratio", r["backward_ratio"]}, {"verdict", r["verdict"]},
-                             {"seeds", seeds.size()}});
+  const json& list = member(results, "results");
+  if (!list.is_array()) return j;
+  for (const auto& r : list) {
+    const json& seeds = member(r, "seeds");
+    const json& first = element(seeds, 0);
+    if (!first.is_array() || first.empty()) continue;
+    j["per_init"].push_back({{"init", member(r, "init")}, {"sweep_value", member(r, "sweep_value")},
+                             {"final_act_std", member(first.back(), "act_std")}, {"spread", member(r, "final_act_std_spread")},
+                             {"forward_ratio", member(r, "forward_ratio")}, {"backward_ratio", member(r, "backward_ratio")},
+                             {"verdict", member(r, "verdict")}, {"seeds", seeds.size()}});
     for (const auto& l : first) {
-      const json theory = l["theory_var"].is_number() ? json(std::sqrt(l["theory_var"].get<double>())) : json();
-      j["layers"].push_back({{"init", r["init"]}, {"sweep_value", r.value("sweep_value", json())}, {"layer", l["layer"]},
-                             {"name", l.value("name", std::string())}, {"pre_std", l["pre_var"].is_number() ? json(std::sqrt(l["pre_var"].get<double>())) : json()},  // null: overflowed
-                             {"theory_std", theory}, {"act_std", l["act_std"]}, {"grad_pre_std", l["grad_pre_std"]},
-                             {"dead", l["dead"]}, {"saturated", l["saturated"]}});
+      const json& name = member(l, "name");
+      j["layers"].push_back({{"init", member(r, "init")}, {"sweep_value", member(r, "sweep_value")}, {"layer", member(l, "layer")},
+                             {"name", name.is_string() ? name : json(std::string())}, {"pre_std", sqrt_or_null(member(l, "pre_var"))},  // null: overflowed
+                             {"theory_std", sqrt_or_null(member(l, "theory_var"))}, {"act_std", member(l, "act_std")},
+                             {"grad_pre_std", member(l, "grad_pre_std")}, {"dead", member(l, "dead")}, {"saturated", member(l, "saturated")}});
     }
   }
   return j;
@@ -183,7 +199,10 @@ json sweep_json(ResultStore& store, const SweepRecord& sw) {
       for (const auto& p : store.sweep_points(sw.id)) {
         const json settings = parse_or_null(p.settings);
         bool match = settings.is_object();
-        for (const auto& [k, v] : slice.fixed) match = match && settings.value(k, std::string()) == v;
+        for (const auto& [k, v] : slice.fixed) {
+          const json& value = member(settings, k.c_str());  // value(k, "") throws on a non-string
+          match = match && (value.is_string() ? value.get<std::string>() : std::string()) == v;
+        }
         if (match) sj["experiments"].push_back(p.experiment_id);
       }
     }
