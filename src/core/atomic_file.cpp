@@ -8,6 +8,8 @@
 #include <atomic>
 #include <cerrno>
 #include <climits>
+#include <pthread.h>
+
 #include <csignal>
 #include <cstring>
 #include <mutex>
@@ -74,10 +76,19 @@ AtomicFile::AtomicFile(const std::filesystem::path& target) : target_(target) {
   if (std::filesystem::is_directory(target)) throw Error("cannot write '" + target.string() + "': it is a folder");
   creation_mode();  // read the umask before any thread could race on it
   std::string pattern = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  // SIGINT / SIGTERM / SIGHUP held back from creating the file until the handler can see it (its
+  // slot claimed; nothing in between allocates or throws): a signal in between would leave the
+  // file behind (seen once under load in cli.hardening).
+  sigset_t held, previous;
+  sigemptyset(&held);
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&held, sig);
+  ::pthread_sigmask(SIG_BLOCK, &held, &previous);
   fd_ = ::mkostemp(pattern.data(), O_CLOEXEC);
-  if (fd_ < 0) throw Error("cannot write '" + target.string() + "': " + why(errno));
+  const int err = errno;
+  if (fd_ >= 0) slot_ = claim_slot(pattern);
+  ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  if (fd_ < 0) throw Error("cannot write '" + target.string() + "': " + why(err));
   temp_ = pattern;
-  slot_ = claim_slot(pattern);
 }
 
 AtomicFile::~AtomicFile() {
