@@ -1,6 +1,6 @@
 // Harness: model specs (docs/fuzzing.md): parse_model_spec (the torch-free parser every command
 // reads --model with), mlp_widths / parse_widths, the memory estimate (lab_model_footprint) and
-// build_model (mlp:, resmlp:, cnn, rescnn:CxK, rnn:CELL-E-H, toy) for one of a few small data
+// build_model (mlp:, resmlp:, cnn, rescnn:CxK, rnn:CELL-H, rnn:CELL-E-H, toy) for one of a few small data
 // shapes, then a forward pass on two samples. The first byte picks the data, the second the options; the rest
 // is the spec. A spec whose model would be large is skipped before it is built (the harness looks
 // for parser bugs, not for allocations the builder was asked to make).
@@ -32,6 +32,8 @@ const initlab::fuzz::FakeData kData[] = {
     {{20}, 2, false, 100},          // text: 20 tokens, vocabulary 100
     {{5}, 1, true, 0},              // synthetic:regression (toy)
     {{2}, 3, false, 0},             // synthetic:blobs
+    {{28, 28}, 10, false, 0, true}, // fashion-mnist,sequence=rows
+    {{20, 2}, 1, true, 0, true},    // synthetic:adding,T=20
 };
 const char* const kActivations[] = {"relu", "leaky_relu", "elu", "selu", "gelu", "silu", "tanh", "sigmoid", "linear", "bogus"};
 
@@ -68,7 +70,14 @@ bool small_enough(const std::string& spec, const initlab::fuzz::FakeData& data) 
   if (kind == "rnn") {
     const auto dash = arg.find('-');
     std::vector<std::int64_t> w;
-    if (dash == std::string::npos || !clean([&] { w = initlab::fuzz::parse_widths(spec, arg.substr(dash + 1)); })) return true;
+    if (dash == std::string::npos) return true;
+    if (arg.substr(dash + 1).find('-') == std::string::npos) {  // rnn:CELL-H (sequence data)
+      std::int64_t hidden = 0;
+      if (!positive(arg.substr(dash + 1), hidden)) return true;
+      w = {data.sample_shape.empty() ? 1 : data.sample_shape.back(), hidden};
+    } else if (!clean([&] { w = initlab::fuzz::parse_widths(spec, arg.substr(dash + 1)); })) {
+      return true;
+    }
     if (w.size() != 2) return true;
     const double e = static_cast<double>(w[0]), h = static_cast<double>(w[1]);
     return static_cast<double>(data.vocabulary) * e + 4 * (e * h + h * h + 2 * h) + h * 10 <= kMaxParameters;
@@ -99,8 +108,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         finding("parse_model_spec and mlp_widths disagree on '" + spec + "'");
     }
     if (parsed.kind == ModelKind::rescnn && (parsed.channels <= 0 || parsed.blocks <= 0)) finding("rescnn spec with no channels or blocks parsed");
-    if (parsed.kind == ModelKind::rnn && (parsed.widths.size() != 2 || (parsed.cell != "rnn" && parsed.cell != "lstm" && parsed.cell != "gru")))
-      finding("rnn spec parsed without EMBEDDING-HIDDEN or a known cell: '" + spec + "'");
+    if (parsed.kind == ModelKind::rnn && (parsed.widths.empty() || parsed.widths.size() > 2 ||
+                                          (parsed.cell != "tanh" && parsed.cell != "relu" && parsed.cell != "lstm" && parsed.cell != "gru")))
+      finding("rnn spec parsed without HIDDEN or EMBEDDING-HIDDEN, or without a known cell: '" + spec + "'");
     for (auto x : parsed.widths)
       if (x <= 0) finding("parse_model_spec('" + spec + "') accepted a width <= 0");
     clean([&] {

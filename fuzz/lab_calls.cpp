@@ -117,6 +117,7 @@ BuiltModel build_model(const std::string& spec, const FakeData& data, const std:
   d.task = data.regression ? lab::Task::regression : lab::Task::classification;
   (data.regression ? d.num_outputs : d.num_classes) = data.outputs;
   d.vocabulary = data.vocabulary;
+  d.sequence = data.sequence;
   lab::ModelOptions o;
   o.activation = activation;
   o.batchnorm = batchnorm;

@@ -53,6 +53,7 @@ struct FakeData {
   std::int64_t outputs = 10;
   bool regression = false;
   std::int64_t vocabulary = 0;  // > 0: token data
+  bool sequence = false;        // sample_shape is {steps, features}: sequence data for rnn: models
 };
 struct BuiltModel {
   std::int64_t parameters = 0;

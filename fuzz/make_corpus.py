@@ -56,22 +56,27 @@ specs |= {
     "datadep:batch=256,mean=0", "zero_init", "ZerO", "fixup", "skipinit:base=kaiming_normal:mode=fan_out", "pretrain:ae,epochs=1,lr=0.001,batch=64",
     "zeros,normal:mean=0,std=0.01,he_normal", "zeros;xavier_uniform;kaiming_uniform", "torch_default,keras_default",
     "constant:value=-1e-3", "18446744073709551615", "010",
+    "irnn:std=0.001", "rnn_orthogonal:gain=1,base=xavier_uniform", "chrono:tmax=784", "forget_bias:value=1,base=orthogonal",
 }
 for i, s in enumerate(sorted(specs)):
     put("init_spec", "%03d" % i, s)
 
-# ---- model_spec: byte 0 the data (0 flat 784, 1 1x28x28, 2 3x32x32, 3 text, 4 regression 5, 5 blobs 2),
+# ---- model_spec: byte 0 the data (0 flat 784, 1 1x28x28, 2 3x32x32, 3 text, 4 regression 5, 5 blobs 2,
+# 6 sequence 28x28, 7 adding 20x2),
 # byte 1 the options (activation, batchnorm, dropout)
 models = [(0, "mlp:784-128-10"), (0, "mlp:784-100x10-10"), (0, "resmlp:784-256x4-10"), (0, "mlp:784-10"), (1, "cnn"),
           (2, "rescnn:32x4"), (2, "rescnn:8x1"), (3, "rnn:lstm-64-64"), (3, "rnn:gru-16-8"), (3, "rnn:rnn-4-4"), (4, "toy"),
-          (5, "mlp:2-16x3-3"), (0, "mlp:784-64x2"), (0, "mlp:100x10"), (5, "resmlp:2-8-8-3")]
+          (5, "mlp:2-16x3-3"), (0, "mlp:784-64x2"), (0, "mlp:100x10"), (5, "resmlp:2-8-8-3"),
+          (6, "rnn:relu-16"), (7, "rnn:lstm-8"), (7, "rnn:tanh-4"), (6, "rnn:gru-8"), (3, "rnn:relu-4-4")]
 for i, (data, spec) in enumerate(models):
     put("model_spec", "%02d" % i, bytes([data, (i * 7) % 64]) + spec.encode())
 
 # ---- data_spec: byte 0 --val/--normalize, byte 1 --limit, then the spec (paths inside the harness's folder)
 data_specs = ["idx:idx", "mnist:idxgz", "fashion-mnist:idx", "cifar10:cifar", "csv:c.csv,label=y", "csv:n.csv,target=2",
               "csv:c.csv,label=0", "text:txt,vocab=100,len=5", "text:flat", "synthetic:regression,n=100", "synthetic:spirals,n=50",
-              "synthetic:blobs", "idx:empty", "csv:c.csv", "text:txt,vocab=3,len=1", "fashion-mnist", "mnist:"]
+              "synthetic:blobs", "idx:empty", "csv:c.csv", "text:txt,vocab=3,len=1", "fashion-mnist", "mnist:",
+              "idx:idx,sequence=rows", "mnist:idxgz,sequence=permuted", "cifar10:cifar,sequence=pixels", "synthetic:adding,T=10,n=50",
+              "fashion-mnist,sequence=rows"]
 for i, spec in enumerate(data_specs):
     put("data_spec", "%02d" % i, bytes([i % 32, [0, 10, 3][i % 3]]) + spec.encode())
 

@@ -35,8 +35,9 @@ struct InitOptionsCli {
 
 void run_init(const InitOptionsCli& o) {
   const auto network = lab::parse_network_init(o.init);
-  if (network && o.data.empty()) throw Error("--init '" + o.init + "' looks at data: give --data SPEC (e.g. --data fashion-mnist)");
-  const auto plan = libtorch::make_plan(network ? network->base : o.init, o.bias, o.overrides, parse_generator_kind(o.generator), o.seed);
+  const bool looks_at_data = network && network->rules.empty();  // every scheme but the recurrent recipes (role rules only)
+  if (looks_at_data && o.data.empty()) throw Error("--init '" + o.init + "' looks at data: give --data SPEC (e.g. --data fashion-mnist)");
+  const auto plan = lab::base_plan(network, o.init, o.bias, o.overrides, parse_generator_kind(o.generator), o.seed);
   if (!std::filesystem::exists(o.model)) throw Error("model file '" + o.model + "' does not exist");
   refuse_overwriting_input("-o", o.out, {{"input model", o.model}});
   const std::filesystem::path out(o.out);
@@ -51,7 +52,7 @@ void run_init(const InitOptionsCli& o) {
   }
   const auto report = libtorch::apply_plan(module, plan);
   std::vector<lab::LayerInitReport> layers;
-  if (network) {
+  if (looks_at_data) {
     lab::NetworkInit n = *network;
     if (o.batch > 0) n.batch = o.batch;
     lab::DataOptions data_options;
@@ -90,7 +91,7 @@ void add_init_command(CLI::App& app) {
   auto o = std::make_shared<InitOptionsCli>();
   CLI::App* cmd = app.add_subcommand("init", "Initialize a TorchScript model's parameters by rules and save it");
   cmd->add_option("model", o->model, "TorchScript file (torch.jit.script(model).save('model.pt'))")->required();
-  cmd->add_option("--init", o->init, "Weight initializer spec, or lsuv / datadep (with --data)")->required();
+  cmd->add_option("--init", o->init, "Weight initializer spec, lsuv / datadep (with --data), or a recurrent recipe (irnn, rnn_orthogonal, chrono, forget_bias)")->required();
   cmd->add_option("--bias", o->bias, "Bias initializer spec (default: the init's own rule, else zeros)");
   cmd->add_option("--override", o->overrides,
                   "PATTERN=SPEC: parameters whose qualified name matches the glob PATTERN ('*' any run, '?' one character) get SPEC "
@@ -104,7 +105,8 @@ void add_init_command(CLI::App& app) {
   cmd->add_flag("--flatten", o->flatten, "Give the model each sample as a vector (for MLPs)");
   cmd->footer("Examples:\n  initlab init model.pt --init he_normal --bias zeros -o model_init.pt\n"
               "  initlab init model.pt --init orthogonal --override 'fc3.*=zeros' -o model_init.pt\n"
-              "  initlab init mlp.pt --init lsuv --data fashion-mnist --flatten -o mlp_lsuv.pt");
+              "  initlab init mlp.pt --init lsuv --data fashion-mnist --flatten -o mlp_lsuv.pt\n"
+              "  initlab init lstm.pt --init chrono:tmax=784 -o lstm_chrono.pt");
   cmd->callback([o] { run_init(*o); });
 }
 

@@ -62,7 +62,7 @@ struct ExperimentOptions {
 void add_common(CLI::App* cmd, ExperimentOptions& o) {
   auto& c = o.config;
   cmd->add_option("--model", c.model, "mlp:784-128-10 | mlp:784-100x10-10 | resmlp:784-256x4-10 | cnn | rescnn:32x4 | rnn:lstm-64-64 | toy");
-  cmd->add_option("--data", c.data, "fashion-mnist | mnist:DIR | idx:DIR | cifar10:DIR | csv:FILE,label=COL | text:DIR | synthetic:regression|spirals|blobs");
+  cmd->add_option("--data", c.data, "fashion-mnist[,sequence=rows|pixels|permuted] | mnist:DIR | idx:DIR | cifar10:DIR | csv:FILE,label=COL | text:DIR | synthetic:regression|spirals|blobs|adding,T=STEPS");
   cmd->add_option("--activation", c.model_options.activation, "relu | leaky_relu | elu | selu | gelu | silu | tanh | sigmoid | linear");
   cmd->add_flag("--batchnorm", c.model_options.batchnorm, "BatchNorm after every hidden layer");
   cmd->add_option("--dropout", c.model_options.dropout, "Dropout after every hidden layer");
@@ -78,6 +78,7 @@ void add_common(CLI::App* cmd, ExperimentOptions& o) {
   cmd->add_option("--momentum", c.train.momentum, "SGD momentum");
   cmd->add_flag("--nesterov", c.train.nesterov, "Nesterov momentum");
   cmd->add_option("--weight-decay", c.train.weight_decay, "L2 weight decay");
+  cmd->add_option("--clip-norm", c.train.clip_norm, "Rescale gradients to a total norm of at most this before each step (0: off; RNNs)");
   cmd->add_option("--batch", c.train.batch, "Batch size");
   cmd->add_option("--epochs", c.train.epochs, "Epochs");
   cmd->add_option_function<std::string>("--loss", [&c](const std::string& v) { c.train.loss = lab::parse_loss(v); }, "auto | ce | mse | bce");
@@ -220,7 +221,7 @@ void add_lab_commands(CLI::App& app) {
     add_common(cmd, *o);
     cmd->add_option("--inits", o->inits, "Comma-separated specs, e.g. zeros,normal:std=0.01,xavier_uniform,he_normal; network schemes too "
                     "(lsuv, datadep, zero_init, fixup, skipinit, pretrain:ae)");
-    cmd->add_option("--preset", o->preset, "seed-mlp | seed-keras-mlp | seed-cnn | seed-rnn (with --data text:DIR) | seed-toy-regression");
+    cmd->add_option("--preset", o->preset, "seed-mlp | seed-keras-mlp | seed-cnn | seed-rnn (Fashion-MNIST rows, or --data text:DIR) | seed-toy-regression");
     cmd->footer("Examples:\n  initlab compare --preset seed-mlp --data fashion-mnist --seeds 2\n"
                 "  initlab compare --model mlp:784-100x10-10 --inits xavier_normal,he_normal,orthogonal --seeds 3 --epochs 5");
     cmd->callback([o, cmd] { run(cmd, *o, "compare"); });

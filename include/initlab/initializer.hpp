@@ -66,10 +66,17 @@ struct ZerO {};
 struct TorchDefault {};
 // Keras Dense / Conv default: glorot_uniform weight; zero bias.
 struct KerasDefault {};
+// LSTM gate biases only (initialize_lstm_bias). Tallec & Ollivier 2018, "Can recurrent neural
+// networks warp time?": forget gate b_f = log(u), u ~ U(1, tmax - 1), input gate b_i = -b_f, other
+// gates 0. tmax = 0: not given (the lab takes the data's sequence length).
+struct Chrono { std::int64_t tmax = 0; };
+// LSTM gate biases only: forget gate b_f = value, other gates 0 (Gers et al. 2000; Jozefowicz et
+// al. 2015 recommend 1).
+struct ForgetBias { double value = 1.0; };
 
 using Initializer = std::variant<Zeros, Ones, Constant, Uniform, Normal, TruncNormal, Xavier, Kaiming,
                                  VarianceScaling, Orthogonal, Eye, Dirac, DeltaOrthogonal, Sparse, ZerO,
-                                 TorchDefault, KerasDefault>;
+                                 TorchDefault, KerasDefault, Chrono, ForgetBias>;
 
 struct InitOptions {
   Layout layout = Layout::torch;
@@ -104,6 +111,15 @@ void initialize(std::span<float> data, std::span<const std::int64_t> shape, cons
 // a fan-based init on a bias throws Error.
 void initialize_bias(std::span<float> bias, std::span<const std::int64_t> weight_shape, const Initializer& init,
                      Generator& gen, const InitOptions& options = {});
+
+// Whether `init` sets LSTM gate biases (chrono, forget_bias) rather than a tensor of its own.
+bool is_gate_bias(const Initializer& init);
+
+// Fills the bias of an LSTM layer, 4 blocks of `bias.size() / 4` in PyTorch's (and Keras's) gate
+// order i, f, g, o, with a gate-bias init (chrono, forget_bias); the effective bias of a PyTorch
+// LSTM is bias_ih + bias_hh, so the lab gives these values to bias_ih and zeros to bias_hh.
+// Throws Error when the size is not a multiple of 4, when chrono has no tmax, or for another init.
+void initialize_lstm_bias(std::span<float> bias, const Initializer& init, Generator& gen, const InitOptions& options = {});
 
 // Checks parameter ranges that do not depend on a shape (std >= 0, a < b, sparsity in [0, 1],
 // groups >= 1, ...); throws Error naming the value. parse_spec calls it.

@@ -1,5 +1,6 @@
 #include "initlab/initializer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -152,6 +153,9 @@ void initialize(std::span<float> data, std::span<const std::int64_t> shape, cons
     sample(data, *dist, gen, fill);
     return;
   }
+  if (is_gate_bias(init))
+    throw Error(kind_name(init) + " sets the gate biases of an LSTM (bias_ih / bias_hh), not a tensor of shape " + format_shape(shape) +
+                ": give it as --bias or as an --override on an LSTM's biases ('*.bias_ih_l*=" + kind_name(init) + "')");
   std::visit(Overloaded{
       [&](const Orthogonal& o) { detail::fill_orthogonal(data, shape, o.gain, gen, fill); },
       [&](const Eye&) { detail::fill_eye(data, shape); },
@@ -184,6 +188,34 @@ void initialize_bias(std::span<float> bias, std::span<const std::int64_t> weight
   initialize(bias, shape, init, gen, options);
 }
 
+bool is_gate_bias(const Initializer& init) { return std::holds_alternative<Chrono>(init) || std::holds_alternative<ForgetBias>(init); }
+
+void initialize_lstm_bias(std::span<float> bias, const Initializer& init, Generator& gen, const InitOptions& options) {
+  if (!is_gate_bias(init)) throw Error("initialize_lstm_bias: '" + kind_name(init) + "' is not a gate-bias init (chrono, forget_bias)");
+  if (bias.size() % 4 != 0)
+    throw Error(kind_name(init) + ": an LSTM bias holds 4 gate blocks (i, f, g, o); this one has " + std::to_string(bias.size()) + " elements");
+  const std::size_t h = bias.size() / 4;
+  const FillOptions fill{options.threads};
+  std::fill(bias.begin(), bias.end(), 0.0f);
+  const std::span<float> input_gate = bias.subspan(0, h), forget_gate = bias.subspan(h, h);
+  if (const auto* f = std::get_if<ForgetBias>(&init)) {
+    std::fill(forget_gate.begin(), forget_gate.end(), static_cast<float>(f->value));
+    return;
+  }
+  const auto tmax = std::get<Chrono>(init).tmax;
+  if (tmax < 2)
+    throw Error("chrono: tmax=" + std::to_string(tmax) +
+                (tmax == 0 ? " (not given, and no sequence length to take it from)" : "") +
+                "; expected the longest time dependency in steps, at least 2 (e.g. chrono:tmax=784, the sequence length)");
+  if (h == 0) return;
+  if (tmax > 2) sample(forget_gate, UniformDist{1.0, static_cast<double>(tmax - 1)}, gen, fill);
+  else std::fill(forget_gate.begin(), forget_gate.end(), 1.0f);  // U(1, 1)
+  for (std::size_t k = 0; k < h; ++k) {
+    forget_gate[k] = std::log(forget_gate[k]);
+    input_gate[k] = -forget_gate[k];
+  }
+}
+
 void validate(const Initializer& init) {
   if (!needs_fan(init)) iid_distribution(init, {}, InitOptions{});
   if (const auto* v = std::get_if<VarianceScaling>(&init); v && !(v->scale > 0))
@@ -193,6 +225,10 @@ void validate(const Initializer& init) {
       throw Error("sparse: sparsity=" + number_text(s->sparsity) + " is out of range; expected a value in [0, 1]");
     if (!(s->stddev >= 0)) throw Error("sparse: std=" + number_text(s->stddev) + " is invalid; expected std >= 0");
   }
+  if (const auto* c = std::get_if<Chrono>(&init); c && c->tmax != 0 && c->tmax < 2)
+    throw Error("chrono: tmax=" + std::to_string(c->tmax) + " is invalid; expected the longest time dependency in steps, at least 2");
+  if (const auto* f = std::get_if<ForgetBias>(&init); f && !std::isfinite(f->value))
+    throw Error("forget_bias: value=" + number_text(f->value) + " is invalid; expected a finite number");
   if (const auto* d = std::get_if<Dirac>(&init); d && d->groups < 1)
     throw Error("dirac: groups=" + std::to_string(d->groups) + " is invalid; expected a positive integer");
 }
@@ -200,7 +236,8 @@ void validate(const Initializer& init) {
 std::string kind_name(const Initializer& init) {
   static constexpr std::string_view kNames[] = {"zeros", "ones", "constant", "uniform", "normal", "trunc_normal",
                                                 "xavier", "kaiming", "variance_scaling", "orthogonal", "eye", "dirac",
-                                                "delta_orthogonal", "sparse", "zero_init", "torch_default", "keras_default"};
+                                                "delta_orthogonal", "sparse", "zero_init", "torch_default", "keras_default",
+                                                "chrono", "forget_bias"};
   static_assert(std::size(kNames) == std::variant_size_v<Initializer>);
   return std::string(kNames[init.index()]);
 }

@@ -135,6 +135,16 @@ std::vector<InitInfo> build() {
   r.push_back({"keras_default", {}, {}, "weight: glorot_uniform; bias: zeros", "what Keras Dense / Conv do when you do nothing",
                "Keras Dense(kernel_initializer='glorot_uniform', bias_initializer='zeros')",
                [](const SpecArgs&) -> Initializer { return KerasDefault{}; }});
+  r.push_back({"chrono", {}, {{"tmax", "data", "the longest time dependency in steps (default: the data's sequence length); at least 2"}},
+               "LSTM gate biases (i, f, g, o): b_f = log(u), u ~ U(1, tmax - 1); b_i = -b_f; b_g = b_o = 0 (given to bias_ih; bias_hh = 0)",
+               "LSTMs on long sequences: forget-gate time scales spread up to tmax (--bias chrono, or '*.bias_*=chrono:tmax=T')",
+               "Tallec & Ollivier 2018, Can recurrent neural networks warp time?",
+               [](const SpecArgs& a) -> Initializer { return Chrono{get_integer(a, "tmax", 0)}; }});
+  r.push_back({"forget_bias", {}, {{"value", "1", "the forget gate's bias"}},
+               "LSTM gate biases (i, f, g, o): b_f = value, the others 0 (given to bias_ih; bias_hh = 0)",
+               "LSTMs: start by remembering (Keras unit_forget_bias); --bias forget_bias or '*.bias_*=forget_bias:value=1'",
+               "Gers, Schmidhuber & Cummins 2000, Learning to forget; Jozefowicz, Zaremba & Sutskever 2015, An empirical exploration of recurrent network architectures",
+               [](const SpecArgs& a) -> Initializer { return ForgetBias{get_number(a, "value", 1.0)}; }});
   return r;
 }
 

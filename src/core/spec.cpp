@@ -86,6 +86,8 @@ std::string format_spec(const Initializer& init) {
     std::string operator()(const ZerO&) const { return "zero_init"; }
     std::string operator()(const TorchDefault&) const { return "torch_default"; }
     std::string operator()(const KerasDefault&) const { return "keras_default"; }
+    std::string operator()(const Chrono& c) const { return c.tmax == 0 ? "chrono" : "chrono:tmax=" + std::to_string(c.tmax); }
+    std::string operator()(const ForgetBias& f) const { return "forget_bias:value=" + num(f.value); }
   };
   return std::visit(Formatter{}, init);
 }

@@ -9,6 +9,7 @@
 
 #include "initlab/error.hpp"
 #include "initlab/philox.hpp"
+#include "initlab/spec.hpp"
 
 namespace initlab::libtorch {
 namespace {
@@ -120,7 +121,8 @@ struct Applier {
         for (auto& [other, w] : m.params)
           if (other == "weight_" + local.substr(5)) sibling = shape_of(w);
       if (const InitRule* rule = override_for(name)) {
-        if (is_vector) vector(name, kind, t, rule->init, rule->spec, sibling);
+        if (is_gate_bias(rule->init)) gate_bias(name, kind, t, rule->init, rule->spec, (rule->pattern + "=" + rule->spec).substr(0, 60));
+        else if (is_vector) vector(name, kind, t, rule->init, rule->spec, sibling);
         else weight(name, kind, t, rule->init, rule->spec);
         continue;
       }
@@ -146,8 +148,36 @@ struct Applier {
     }
   }
 
+  // chrono / forget_bias: the gate values on an LSTM's bias_ih, zeros on its bias_hh (their sum is
+  // the effective bias). Under --bias, other layers' biases get zeros; an --override that names a
+  // parameter that is not an LSTM bias is an error.
+  // `override_text`: the --override that chose it ("" under --bias).
+  void gate_bias(const std::string& name, LayerKind kind, torch::Tensor& t, const Initializer& init, const std::string& spec,
+                 const std::string& override_text) {
+    const std::string local = name.substr(name.rfind('.') + 1);
+    if (kind != LayerKind::lstm || t.dim() != 1 || !local.starts_with("bias_")) {
+      if (!override_text.empty())
+        throw Error("--override '" + override_text + "': " + kind_name(init) +
+                    " sets the gate biases of LSTM layers (bias_ih_l*, bias_hh_l*); '" + name + "' is not one");
+      vector(name, kind, t, Zeros{}, "zeros", std::nullopt);
+      return;
+    }
+    if (local.starts_with("bias_hh")) {
+      vector(name, kind, t, Zeros{}, "zeros (" + kind_name(init) + ": the gate values are on bias_ih)", std::nullopt);
+      return;
+    }
+    Initializer resolved = init;
+    if (auto* c = std::get_if<Chrono>(&resolved); c && c->tmax == 0) c->tmax = plan.sequence_length;
+    std::optional<Generator> own;
+    Generator& gen = generator_for(name, own);
+    draw_into(t, [&](std::span<float> d) { initialize_lstm_bias(d, resolved, gen, {Layout::torch, plan.threads, std::nullopt}); });
+    record(name, kind, format_spec(resolved), t, std::nullopt, gate_count(kind));
+  }
+
   void bias(const std::string& name, LayerKind kind, torch::Tensor& t, const std::optional<Shape>& weight_shape) {
-    if (plan.bias) {
+    if (plan.bias && is_gate_bias(*plan.bias)) {
+      gate_bias(name, kind, t, *plan.bias, plan.bias_spec, "");
+    } else if (plan.bias) {
       vector(name, kind, t, *plan.bias, plan.bias_spec, weight_shape);
     } else if (std::holds_alternative<TorchDefault>(plan.weight) && (weight_shape || is_recurrent(kind))) {
       vector(name, kind, t, TorchDefault{}, "torch_default", weight_shape);
@@ -174,7 +204,7 @@ void check_overrides(const std::vector<ModuleView>& views, const InitPlan& plan)
         }
     }
   for (std::size_t k = 0; k < plan.overrides.size(); ++k) {
-    if (used[k]) continue;
+    if (used[k] || plan.overrides[k].implied) continue;
     const InitRule& r = plan.overrides[k];
     const bool shadowed = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return glob_match(r.pattern, n); });
     std::string shown = r.pattern + "=" + r.spec;
@@ -191,8 +221,24 @@ void check_overrides(const std::vector<ModuleView>& views, const InitPlan& plan)
   }
 }
 
+// --bias chrono / forget_bias needs an LSTM, and means nothing for the other recurrent cells
+// (GRU gates are r, z, n; a plain RNN has none): refused before anything is filled.
+void check_gate_bias(const std::vector<ModuleView>& views, const InitPlan& plan) {
+  if (!plan.bias || !is_gate_bias(*plan.bias)) return;
+  bool lstm = false;
+  for (const ModuleView& v : views) {
+    const LayerKind kind = layer_kind_of(v.type_name);
+    if (kind == LayerKind::gru || kind == LayerKind::rnn)
+      throw Error("--bias " + plan.bias_spec.substr(0, 40) + " sets LSTM gate biases (i, f, g, o); '" + v.prefix + "' is a" +
+                  (kind == LayerKind::gru ? " GRU (gates r, z, n)" : " plain RNN (no gates)"));
+    lstm = lstm || kind == LayerKind::lstm;
+  }
+  if (!lstm) throw Error("--bias " + plan.bias_spec.substr(0, 40) + " sets LSTM gate biases; the model has no LSTM layer");
+}
+
 std::vector<ParamInit> run(std::vector<ModuleView>& views, const InitPlan& plan) {
   check_overrides(views, plan);
+  check_gate_bias(views, plan);
   Applier applier{plan, std::nullopt, {}};
   for (ModuleView& v : views) applier.module(v);
   return std::move(applier.report);

@@ -31,6 +31,9 @@ InitPlan make_plan(const std::string& weight_spec, const std::string& bias_spec,
   InitPlan plan;
   plan.weight_spec = weight_spec;
   plan.weight = parse_spec(weight_spec);
+  if (is_gate_bias(plan.weight))
+    throw Error("init '" + weight_spec.substr(0, 60) + "' sets the gate biases of an LSTM, not its weights: give it as --bias " + weight_spec.substr(0, 60) +
+                " (or --override '*.bias_ih_l*=" + weight_spec.substr(0, 60) + "'), or use the recurrent scheme as the init (initlab list)");
   plan.bias_spec = bias_spec;
   if (!bias_spec.empty()) plan.bias = parse_spec(bias_spec);
   for (const std::string& o : overrides) {
@@ -42,6 +45,13 @@ InitPlan make_plan(const std::string& weight_spec, const std::string& bias_spec,
   plan.generator = generator;
   plan.seed = seed;
   return plan;
+}
+
+void add_implied_rules(InitPlan& plan, const std::vector<std::string>& rules) {
+  for (const std::string& r : rules) {
+    const auto eq = r.find('=');
+    plan.overrides.push_back({r.substr(0, eq), r.substr(eq + 1), parse_spec(r.substr(eq + 1)), true});
+  }
 }
 
 }  // namespace initlab::libtorch

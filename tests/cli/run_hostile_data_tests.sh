@@ -48,7 +48,7 @@ one_error synthetic_n_range "n='0' is invalid; expected an integer from 1 to 100
 one_error csv_unknown "unknown option 'lable'; expected one of: label, target" "$bin" train --model mlp:2-8-2 --data csv:data.csv,lable=y --init he_normal --db d.db
 mkdir -p imdb/pos imdb/neg && echo "good film" > imdb/pos/0.txt && echo "bad film" > imdb/neg/0.txt
 one_error text_unknown "unknown option 'length'; expected one of: vocab, len" "$bin" train --model rnn:lstm-8-8 --data text:imdb,length=5 --init he_normal --db d.db
-one_error idx_options "unknown option 'n'; it takes no options" "$bin" train --model mlp:4-8-3 --data idx:imdb,n=3 --init he_normal --db d.db
+one_error idx_options "unknown option 'n'; expected one of: sequence" "$bin" train --model mlp:4-8-3 --data idx:imdb,n=3 --init he_normal --db d.db
 [ ! -e d.db ] && ok || bad "a bad data spec left a database"
 
 # 3. An --override that sets no parameter is an error listing parameter names; the first match wins

@@ -163,21 +163,21 @@ TEST(DataSpec, UnknownOptionsAreErrorsListingTheValidOnes) {
     std::string spec, message;
   };
   for (const Case& c : {
-           Case{"synthetic:blobs,nn=5", "--data 'synthetic:blobs,nn=5': unknown option 'nn'; expected one of: n"},
+           Case{"synthetic:blobs,nn=5", "--data 'synthetic:blobs,nn=5': unknown option 'nn'; expected one of: n, T"},
            Case{"synthetic:blobs,n=5,n=6", "option 'n' is given twice"},
            Case{"synthetic:blobs,n=0", "n='0' is invalid; expected an integer from 1 to 10000000"},
            Case{"synthetic:blobs,n=99999999999", "n='99999999999' is invalid"},
            Case{"synthetic:blobs,n=5x", "n='5x' is invalid"},
-           Case{"synthetic:blobs,n", "option 'n' is not key=value; expected one of: n"},
+           Case{"synthetic:blobs,n", "option 'n' is not key=value; expected one of: n, T"},
            Case{"synthetic:blobs,", "ends with a comma"},
            Case{"synthetic:blobs,n=5,", "ends with a comma"},
            Case{csv + ",label=label,labl=x", "unknown option 'labl'; expected one of: label, target"},
            Case{csv + ",label=label,target=a", "needs exactly one of label=COLUMN"},
            Case{"text:" + d.string() + ",vocab=20,length=5", "unknown option 'length'; expected one of: vocab, len"},
            Case{"text:" + d.string() + ",len=100000000", "len='100000000' is invalid; expected an integer from 1 to 10000"},
-           Case{"idx:" + idx.string() + ",limit=5", "unknown option 'limit'; it takes no options"},
-           Case{"cifar10:" + d.string() + ",x=1", "unknown option 'x'; it takes no options"},
-           Case{"fashion-mnist:" + idx.string() + ",n=3", "it takes no options"},
+           Case{"idx:" + idx.string() + ",limit=5", "unknown option 'limit'; expected one of: sequence"},
+           Case{"cifar10:" + d.string() + ",x=1", "unknown option 'x'; expected one of: sequence"},
+           Case{"fashion-mnist:" + idx.string() + ",n=3", "unknown option 'n'; expected one of: sequence"},
        }) {
     DataOptions o;
     EXPECT_NE(error_of([&] { load_data(c.spec, o); }).find(c.message), std::string::npos) << c.spec << ": " << error_of([&] { load_data(c.spec, o); });

@@ -160,11 +160,11 @@ TEST(SweepFileParse, KeyTableIsTheContract) {
     if (k.axis) axes.push_back(k.name);
     EXPECT_NE(std::string(k.help), "") << k.name;
   }
-  EXPECT_EQ(names.size(), 25u);
+  EXPECT_EQ(names.size(), 26u);
   EXPECT_EQ(names.front(), "name");
   EXPECT_EQ(names.back(), "tune");
   EXPECT_EQ(axes, (std::vector<std::string>{"model", "data", "activation", "batchnorm", "dropout", "bias", "generator", "optimizer", "lr", "momentum",
-                                            "nesterov", "weight_decay", "batch", "epochs", "loss", "val", "normalize", "limit"}));
+                                            "nesterov", "weight_decay", "clip_norm", "batch", "epochs", "loss", "val", "normalize", "limit"}));
 }
 
 // --- the grid --------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ seeds = 1000
 TEST(SweepFileErrors, UnknownKeyListsTheKeys) {
   EXPECT_EQ(parse_error("inits = [\"a\"]\n\nlrr = 0.1\n"),
             "s.toml:3: key 'lrr' is unknown; expected one of: name, model, data, activation, batchnorm, dropout, bias, generator, optimizer, lr, "
-            "momentum, nesterov, weight_decay, batch, epochs, loss, val, normalize, limit, monitor_every, override, inits, seeds, seed, tune");
+            "momentum, nesterov, weight_decay, clip_norm, batch, epochs, loss, val, normalize, limit, monitor_every, override, inits, seeds, seed, tune");
   const std::string clipped = "s.toml:1: key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...' is unknown; expected one of: name,";
   EXPECT_EQ(parse_error(std::string(100, 'k') + " = 1\n").substr(0, clipped.size()), clipped);
 }
@@ -267,7 +267,7 @@ TEST(SweepFileErrors, TuneNeedsAnAxisOfTwoOrMoreValues) {
             "s.toml:5: 'tune' names 'momentum', which the file does not set; tune needs a key with two or more values");
   EXPECT_EQ(parse_error("inits = [\"a\"]\ntune = [\"seeds\"]\n"),
             "s.toml:2: 'tune' names 'seeds', which is not a grid key; expected one of: model, data, activation, batchnorm, dropout, bias, "
-            "generator, optimizer, lr, momentum, nesterov, weight_decay, batch, epochs, loss, val, normalize, limit");
+            "generator, optimizer, lr, momentum, nesterov, weight_decay, clip_norm, batch, epochs, loss, val, normalize, limit");
   EXPECT_EQ(parse_error("inits = [\"a\"]\ntune = []\n"), "s.toml:2: key 'tune' is an empty list");
   EXPECT_EQ(parse_error("inits = [\"a\"]\nlr = [1, 2]\ntune = [\"lr\", \"lr\"]\n"), R"~(s.toml:3: key 'tune' lists "lr" twice)~");
 }

@@ -18,6 +18,7 @@ struct InitRule {
   std::string pattern;  // glob on the qualified parameter name: '*' any run, '?' one character
   std::string spec;
   Initializer init;
+  bool implied = false;  // a rule of a recurrent scheme (irnn, ...), not a user's --override: may match nothing
 };
 
 struct InitPlan {
@@ -29,11 +30,16 @@ struct InitPlan {
   GeneratorKind generator = GeneratorKind::philox;
   std::uint64_t seed = 0;
   int threads = 0;
+  std::int64_t sequence_length = 0;  // the data's steps: chrono's tmax where the spec gives none (0: unknown)
 };
 
 // Builds a plan from specs; overrides are "PATTERN=SPEC". Throws Error naming the bad piece.
 InitPlan make_plan(const std::string& weight_spec, const std::string& bias_spec,
                    const std::vector<std::string>& overrides, GeneratorKind generator, std::uint64_t seed);
+
+// Appends a scheme's role rules ("PATTERN=SPEC", e.g. "*.weight_hh_l*=eye") after the user's
+// overrides, marked implied: a user's --override on the same parameter wins.
+void add_implied_rules(InitPlan& plan, const std::vector<std::string>& rules);
 
 bool glob_match(std::string_view pattern, std::string_view text);
 

@@ -16,18 +16,26 @@ enum class DataKind {
   cifar10,        // "cifar10:DIR"
   csv,            // "csv:FILE,label=COL" | "csv:FILE,target=COL"
   text,           // "text:DIR[,vocab=N,len=L]"
-  synthetic,      // "synthetic:regression|spirals|blobs[,n=N]"
+  synthetic,      // "synthetic:regression|spirals|blobs[,n=N]", "synthetic:adding,T=STEPS[,n=N]"
 };
+
+// Images read as sequences for recurrent models (data/sequence.hpp): none (images stay images),
+// rows (H steps of C x W features), pixels (H x W steps of C features), permuted (pixels in a fixed
+// random order, the same for every run: permuted sequential MNIST).
+enum class SequenceLayout { none, rows, pixels, permuted };
+const char* to_string(SequenceLayout layout);
 
 // The options each kind takes.
 inline const std::vector<std::string> kCsvKeys = {"label", "target"};
 inline const std::vector<std::string> kTextKeys = {"vocab", "len"};
-inline const std::vector<std::string> kSyntheticKeys = {"n"};
+inline const std::vector<std::string> kImageKeys = {"sequence"};      // fashion-mnist, idx, cifar10
+inline const std::vector<std::string> kSyntheticKeys = {"n", "T"};    // T: the adding problem's steps
 
 struct DataSpec {
   std::string text;     // as written: the experiment's identity and every message
   DataKind kind = DataKind::fashion_mnist;
   SpecOptions options{"", "", {}};  // head(): the file, folder or synthetic set; the kind's options, checked
+  SequenceLayout sequence = SequenceLayout::none;  // images only: read as sequences
 };
 
 // Throws Error "unknown --data '...'; expected one of: ..." or the options' error.

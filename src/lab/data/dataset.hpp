@@ -24,7 +24,13 @@ struct DataSplits {
   std::vector<std::int64_t> sample_shape;   // e.g. {1, 28, 28}
   Dataset train, val, test;
   std::int64_t vocabulary = 0;              // text data: token ids are < vocabulary
+  bool sequence = false;                    // x is float32 (N, steps, features): sample_shape {steps, features}
 };
+
+// The number of steps of sequence data (or tokens of text data); 0 for other data.
+inline std::int64_t sequence_length(const DataSplits& d) {
+  return (d.sequence || d.vocabulary > 0) && !d.sample_shape.empty() ? d.sample_shape[0] : 0;
+}
 
 struct DataOptions {
   double val_fraction = 0.1;         // of the training set
@@ -35,7 +41,8 @@ struct DataOptions {
 
 // "fashion-mnist" (Debian's dataset-fashion-mnist), "mnist:DIR", "idx:DIR", "cifar10:DIR",
 // "csv:FILE,label=COL", "csv:FILE,target=COL", "text:DIR[,vocab=N,len=L]",
-// "synthetic:regression|spirals|blobs[,n=N]". Options are parsed by one parser (data/spec_options.hpp):
+// "synthetic:regression|spirals|blobs[,n=N]", "synthetic:adding,T=STEPS[,n=N]"; image data takes
+// ",sequence=rows|pixels|permuted" (data/sequence.hpp). Options are parsed by one parser (data/spec_options.hpp):
 // a key the kind does not take is an error listing the ones it does. Throws Error naming the file
 // and what is wrong with it.
 DataSplits load_data(const std::string& spec, const DataOptions& options);

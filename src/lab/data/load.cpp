@@ -4,6 +4,7 @@
 #include "data/dataset.hpp"
 #include "data/idx.hpp"
 #include "data/readers.hpp"
+#include "data/sequence.hpp"
 #include "data/spec_options.hpp"
 #include "data/text.hpp"
 #include "initlab/error.hpp"
@@ -72,6 +73,7 @@ DataSplits load_data(const DataSpec& data, const DataOptions& options) {
   }
   for (Dataset* d : {&s.train, &s.val, &s.test})
     if (d->x.defined()) d->x = d->x.contiguous();
+  to_sequences(s, data.sequence);
   return s;
 }
 

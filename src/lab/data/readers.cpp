@@ -159,12 +159,44 @@ DataSplits read_csv(const SpecOptions& options, const std::string& name) {
   return s;
 }
 
+namespace {
+
+// The adding problem (Hochreiter & Schmidhuber 1997, as in Le, Jaitly & Hinton 2015): each step
+// holds (value ~ U(0, 1), marker); exactly two markers are 1, one in each half of the sequence;
+// the target is the sum of the two marked values. Predicting 1 always gives MSE 1/6 (the variance
+// of a sum of two U(0, 1)): the baseline a recurrent net must beat.
+DataSplits make_adding(const SpecOptions& options, std::int64_t n, at::Generator& gen, DataSplits s) {
+  if (!options.has("T"))
+    throw Error("--data '" + options.spec() + "': the adding problem needs T=STEPS (the sequence length, e.g. synthetic:adding,T=100)");
+  const std::int64_t steps = options.integer("T", 0, kMinAddingSteps, kMaxSequenceSteps);
+  if (static_cast<double>(n) * static_cast<double>(steps) > static_cast<double>(kMaxSyntheticSteps))
+    throw Error("--data '" + options.spec() + "': n x T = " + std::to_string(n) + " x " + std::to_string(steps) + " steps is more than " +
+                std::to_string(kMaxSyntheticSteps) + " (" + std::to_string(kMaxSyntheticSteps * 8 / 1000000) + " MB); use a smaller n or T");
+  const auto values = torch::rand({n, steps}, gen);
+  const auto first = torch::randint(0, steps / 2, {n, 1}, gen, torch::kInt64);
+  const auto second = torch::randint(steps / 2, steps, {n, 1}, gen, torch::kInt64);
+  auto markers = torch::zeros({n, steps});
+  markers.scatter_(1, first, 1.0f).scatter_(1, second, 1.0f);
+  s.train = {torch::stack({values, markers}, 2), values.gather(1, first) + values.gather(1, second)};
+  s.task = Task::regression;
+  s.num_outputs = 1;
+  s.sample_shape = {steps, 2};
+  s.sequence = true;
+  return s;
+}
+
+}  // namespace
+
 DataSplits make_synthetic(const SpecOptions& options, std::uint64_t seed, const std::string& name) {
   const std::string& kind = options.head();
-  const std::int64_t n = options.integer("n", kind == "regression" ? 1000 : 3000, 1, kMaxSyntheticSamples);
+  const std::int64_t n = options.integer("n", kind == "regression" ? 1000 : kind == "adding" ? 10000 : 3000, 1, kMaxSyntheticSamples);
   auto gen = at::detail::createCPUGenerator(seed);  // the data's own generator, not the process-wide one
   DataSplits s;
   s.name = name;
+  if (kind == "adding") return make_adding(options, n, gen, std::move(s));
+  if (options.has("T"))
+    throw Error("--data '" + options.spec() + "': option T (sequence length) is for synthetic:adding; synthetic:" + excerpt(kind, 40) +
+                " is not a sequence task");
   if (kind == "regression") {
     // y = X w + 0.1 noise, 5 features: the seed notebook's random regression problem.
     const auto x = torch::randn({n, 5}, gen);
@@ -189,7 +221,7 @@ DataSplits make_synthetic(const SpecOptions& options, std::uint64_t seed, const 
     s.num_classes = 3;
     s.sample_shape = {2};
   } else {
-    throw Error("unknown synthetic data '" + excerpt(kind, 40) + "'; expected one of: regression, spirals, blobs");
+    throw Error("unknown synthetic data '" + excerpt(kind, 40) + "'; expected one of: regression, spirals, blobs, adding");
   }
   return s;
 }

@@ -16,8 +16,12 @@ DataSplits read_cifar10_dir(const std::filesystem::path& dir, const std::string&
 // 0-based index. Every other column is a feature.
 DataSplits read_csv(const SpecOptions& options, const std::string& name);
 // synthetic:regression (5 features, linear + noise, like the seed notebook), spirals (2 classes),
-// blobs (3 classes); options: n (samples, at most kMaxSyntheticSamples).
+// blobs (3 classes), adding (the adding problem: T steps of (value, marker), regression on the sum
+// of the two marked values; option T, required); options: n (samples, at most kMaxSyntheticSamples).
 DataSplits make_synthetic(const SpecOptions& options, std::uint64_t seed, const std::string& name);
 inline constexpr std::int64_t kMaxSyntheticSamples = 10'000'000;  // 10^7 x 5 features: 200 MB of float32
+inline constexpr std::int64_t kMinAddingSteps = 2;                // one marked value in each half
+inline constexpr std::int64_t kMaxSequenceSteps = 100'000;
+inline constexpr std::int64_t kMaxSyntheticSteps = 50'000'000;    // n x T of a sequence task: 400 MB of (value, marker)
 
 }  // namespace initlab::lab

@@ -39,9 +39,11 @@ void check_run_spec(const RunSpec& spec, DataCache& data, double max_memory_byte
                   lab_model_footprint(init.model, d.sample_shape, batch, outputs, d.vocabulary, 0, optimizer_state_copies(spec.train)), batch,
                   max_memory_bytes);
   auto probe = build_model(init.model, d, spec.model_options);  // validates the model against the data
-  // The plan applied once to the probe: an --override that sets nothing fails here, before any run.
-  libtorch::apply_plan(*probe, init.plan);
   if (init.network) check_network_init(probe, *init.network);
+  // The plan applied once to the probe: an --override that sets nothing fails here, before any run.
+  libtorch::InitPlan plan = init.plan;
+  plan.sequence_length = sequence_length(d);
+  libtorch::apply_plan(*probe, plan);
 }
 
 Plan plan_experiment(const ExperimentConfig& c, DataCache& data) {

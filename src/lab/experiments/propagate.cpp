@@ -74,7 +74,7 @@ torch::jit::Module load_script(const std::string& model) {
 Built build(const PropagateConfig& c, const Subject& subject, const std::string& init, std::uint64_t seed, const torch::Tensor& input) {
   const std::string bias = c.bias_std > 0 ? "normal:std=" + number_text(c.bias_std) : "zeros";
   const auto network = parse_network_init(init);  // lsuv, fixup, ...: drawn from their base, then applied (on this batch)
-  const auto plan = libtorch::make_plan(network ? network->base : init, bias, {}, GeneratorKind::philox, seed);
+  const auto plan = base_plan(network, init, bias, {}, GeneratorKind::philox, seed);
   Built b;
   if (subject.file) {
     b.script = load_script(c.model);

@@ -43,9 +43,11 @@ RunResult run_one(const RunSpec& spec, const DataSplits& data, const std::atomic
   const std::optional<NetworkInit>& network = init.network;
   libtorch::InitPlan plan = init.plan;
   plan.seed = spec.seed;
+  plan.sequence_length = sequence_length(data);
   RunResult result;
   try {
     torch::nn::Sequential model = build_model(init.model, data, spec.model_options);
+    if (network) check_network_init(model, *network);
     libtorch::apply_plan(*model, plan);
     if (network)
       for (const auto& r : apply_network_init(model, *network, data, spec.seed))

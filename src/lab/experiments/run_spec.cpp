@@ -15,7 +15,7 @@ void parse_run_spec(RunSpec& spec) {
   parsed->model = parse_model_spec(spec.model);
   parsed->data = parse_data_spec(spec.data);
   parsed->network = parse_network_init(spec.init);
-  parsed->plan = libtorch::make_plan(parsed->network ? parsed->network->base : spec.init, spec.bias, spec.overrides, spec.generator, 0);
+  parsed->plan = base_plan(parsed->network, spec.init, spec.bias, spec.overrides, spec.generator, 0);
   parsed->canonical = parsed->network ? spec.init : format_spec(parsed->plan.weight);
   spec.parsed = std::move(parsed);
 }
@@ -25,9 +25,19 @@ const ParsedSpec& parsed(const RunSpec& spec) {
   return *spec.parsed;
 }
 
+namespace {
+
+// Settings added after the first stored experiments: written only when set, so every earlier
+// experiment keeps its key.
+void add_later_settings(nlohmann::json& j, const RunSpec& s) {
+  if (s.train.clip_norm > 0) j["clip_norm"] = s.train.clip_norm;
+}
+
+}  // namespace
+
 nlohmann::json experiment_config_json(const RunSpec& s, Task task) {
   // The keys and their order are the experiment's identity: changing them changes every key.
-  return {{"model", s.model},
+  nlohmann::json j = {{"model", s.model},
           {"activation", s.model_options.activation},
           {"batchnorm", s.model_options.batchnorm},
           {"dropout", s.model_options.dropout},
@@ -49,7 +59,10 @@ nlohmann::json experiment_config_json(const RunSpec& s, Task task) {
           {"generator", std::string(to_string(s.generator))},
           {"data_seed", s.data_options.seed},
           {"task", task == Task::classification ? "classification" : "regression"}};
+  add_later_settings(j, s);
+  return j;
 }
+
 
 std::string experiment_key(const nlohmann::json& config) {
   char buf[17];
@@ -84,6 +97,7 @@ RunSpec run_spec_from_json(const nlohmann::json& j) {
     s.train.momentum = j.at("momentum").get<double>();
     s.train.nesterov = j.at("nesterov").get<bool>();
     s.train.weight_decay = j.at("weight_decay").get<double>();
+    s.train.clip_norm = j.value("clip_norm", 0.0);
     s.train.batch = j.at("batch").get<std::int64_t>();
     s.train.epochs = j.at("epochs").get<int>();
     s.train.loss = parse_loss(j.at("loss").get<std::string>());

@@ -75,6 +75,7 @@ void set_run_option(RunSpec& s, const std::string& key, const std::string& value
   else if (key == "momentum") s.train.momentum = to_number(key, value);
   else if (key == "nesterov") s.train.nesterov = to_bool(key, value);
   else if (key == "weight_decay") s.train.weight_decay = to_number(key, value);
+  else if (key == "clip_norm") s.train.clip_norm = to_number(key, value);
   else if (key == "batch") s.train.batch = to_integer(key, value);
   else if (key == "epochs") s.train.epochs = static_cast<int>(to_integer(key, value));
   else if (key == "loss") s.train.loss = parse_loss(value);

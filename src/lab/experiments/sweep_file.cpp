@@ -262,7 +262,7 @@ const std::vector<SweepKey>& sweep_keys() {
   static const std::vector<SweepKey> keys = {
       {"name", T::string, false, "Name of the sweep (its experiments are stored under it)"},
       {"model", T::string, true, "mlp:784-128-10 | mlp:784-100x10-10 | resmlp:784-256x4-10 | cnn | rescnn:32x4 | rnn:lstm-64-64 | toy"},
-      {"data", T::string, true, "fashion-mnist | mnist:DIR | idx:DIR | cifar10:DIR | csv:FILE,label=COL | text:DIR | synthetic:regression|spirals|blobs"},
+      {"data", T::string, true, "fashion-mnist[,sequence=rows|pixels|permuted] | mnist:DIR | idx:DIR | cifar10:DIR | csv:FILE,label=COL | text:DIR | synthetic:regression|spirals|blobs|adding,T=STEPS"},
       {"activation", T::string, true, "relu | leaky_relu | elu | selu | gelu | silu | tanh | sigmoid | linear"},
       {"batchnorm", T::boolean, true, "BatchNorm after every hidden layer"},
       {"dropout", T::number, true, "Dropout after every hidden layer"},
@@ -273,6 +273,7 @@ const std::vector<SweepKey>& sweep_keys() {
       {"momentum", T::number, true, "SGD momentum"},
       {"nesterov", T::boolean, true, "Nesterov momentum"},
       {"weight_decay", T::number, true, "L2 weight decay"},
+      {"clip_norm", T::number, true, "Rescale gradients to at most this total norm (0: off)"},
       {"batch", T::integer, true, "Batch size", 1, kInt64Max},
       {"epochs", T::integer, true, "Epochs", 1, kIntMax},
       {"loss", T::string, true, "auto | ce | mse | bce"},

@@ -64,9 +64,11 @@ ModelTally tally_lab_model(const ModelSpec& model, const std::vector<std::int64_
     t.layer((ch + 1) * out, out);
   } else if (model.kind == ModelKind::rnn) {
     const auto& w = model.widths;
-    const double gates = model.cell == "lstm" ? 4 : model.cell == "gru" ? 3 : 1, e = static_cast<double>(w[0]), hd = static_cast<double>(w[1]);
-    const double steps = sample.empty() ? 1 : product(sample);
-    t.layer(static_cast<double>(vocabulary) * e, steps * e);
+    const double gates = model.cell == "lstm" ? 4 : model.cell == "gru" ? 3 : 1, hd = static_cast<double>(w.back());
+    const bool tokens = w.size() == 2;  // an embedding first; else sequence data (steps, features)
+    const double e = tokens ? static_cast<double>(w[0]) : sample.size() == 2 ? static_cast<double>(sample[1]) : 1;
+    const double steps = tokens ? (sample.empty() ? 1 : product(sample)) : sample.empty() ? 1 : static_cast<double>(sample[0]);
+    if (tokens) t.layer(static_cast<double>(vocabulary) * e, steps * e);
     t.layer(gates * hd * (e + hd + 2), steps * (gates + 2) * hd);
     t.layer((hd + 1) * out, out);
   } else if (model.kind == ModelKind::toy) {

@@ -89,10 +89,22 @@ ModelSpec parse_model_spec(std::string_view text) {
     m.kind = ModelKind::rnn;
     const auto dash = arg.find('-');
     m.cell = arg.substr(0, dash);
-    if (m.cell != "rnn" && m.cell != "lstm" && m.cell != "gru")
-      throw Error("--model '" + excerpt(spec) + "': cell '" + excerpt(m.cell) + "' is unknown; expected one of: rnn, lstm, gru (e.g. rnn:lstm-64-64)");
-    m.widths = parse_widths(spec, dash == std::string::npos ? "" : arg.substr(dash + 1));
-    if (m.widths.size() != 2) throw Error("--model '" + excerpt(spec) + "' needs EMBEDDING-HIDDEN, e.g. rnn:lstm-64-64");
+    if (m.cell == "rnn") m.cell = "tanh";
+    if (m.cell != "tanh" && m.cell != "relu" && m.cell != "lstm" && m.cell != "gru")
+      throw Error("--model '" + excerpt(spec) + "': cell '" + excerpt(m.cell) +
+                  "' is unknown; expected one of: tanh (or rnn), relu, lstm, gru (e.g. rnn:lstm-128)");
+    if (dash == std::string::npos)
+      throw Error("--model '" + excerpt(spec) + "' needs HIDDEN (sequence data) or EMBEDDING-HIDDEN (token data), e.g. rnn:lstm-128 or rnn:lstm-64-64");
+    // One width: the hidden units on sequence data; two: an embedding, then the hidden units, on token data.
+    const std::string w = arg.substr(dash + 1);
+    std::int64_t hidden = 0;
+    if (w.find('-') == std::string::npos) {
+      if (!parse_positive(w, hidden)) throw Error("--model '" + excerpt(spec) + "': '" + excerpt(w) + "' is not a number of hidden units");
+      m.widths = {hidden};
+    } else {
+      m.widths = parse_widths(spec, w);
+    }
+    if (w.find('x') != std::string::npos || m.widths.size() > 2) throw Error("--model '" + excerpt(spec) + "' needs HIDDEN or EMBEDDING-HIDDEN, e.g. rnn:lstm-128 or rnn:lstm-64-64");
   } else if (kind == "rescnn" && !arg.empty()) {
     m.kind = ModelKind::rescnn;
     const auto x = arg.find('x');
@@ -105,7 +117,7 @@ ModelSpec parse_model_spec(std::string_view text) {
     m.kind = ModelKind::toy;
     m.widths = {5, 10, 1};
   } else {
-    throw Error("unknown --model '" + excerpt(spec) + "'; expected one of: mlp:IN-W-...-OUT, resmlp:IN-WxK-OUT, cnn, rescnn:CxK, rnn:lstm|gru|rnn-EMB-HIDDEN, toy");
+    throw Error("unknown --model '" + excerpt(spec) + "'; expected one of: mlp:IN-W-...-OUT, resmlp:IN-WxK-OUT, cnn, rescnn:CxK, rnn:tanh|relu|lstm|gru-HIDDEN, rnn:CELL-EMBEDDING-HIDDEN, toy");
   }
   return m;
 }

@@ -19,10 +19,10 @@ enum class ModelKind { mlp, resmlp, cnn, rescnn, rnn, toy };
 struct ModelSpec {
   std::string text;                  // as written: the experiment's identity and every message
   ModelKind kind = ModelKind::mlp;
-  std::vector<std::int64_t> widths;  // mlp, resmlp: IN, hidden..., OUT; rnn: EMBEDDING, HIDDEN; toy: 5, 10, 1
+  std::vector<std::int64_t> widths;  // mlp, resmlp: IN, hidden..., OUT; rnn: EMBEDDING, HIDDEN (token data) or HIDDEN (sequences); toy: 5, 10, 1
   std::int64_t channels = 0;         // rescnn
   std::int64_t blocks = 0;           // rescnn
-  std::string cell;                  // rnn: rnn | lstm | gru
+  std::string cell;                  // rnn: tanh | relu | lstm | gru ("rnn" is read as tanh)
 };
 
 // Throws Error naming the spec (an excerpt of it) and what to write instead. What the data must

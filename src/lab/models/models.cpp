@@ -171,6 +171,7 @@ struct LastStepRnnImpl : torch::nn::Module {
   LastStepRnnImpl(const std::string& cell, std::int64_t in, std::int64_t hidden) : cell_(cell) {
     if (cell == "lstm") lstm = register_module("lstm", torch::nn::LSTM(torch::nn::LSTMOptions(in, hidden).batch_first(true)));
     else if (cell == "gru") gru = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(in, hidden).batch_first(true)));
+    else if (cell == "relu") rnn = register_module("rnn", torch::nn::RNN(torch::nn::RNNOptions(in, hidden).batch_first(true).nonlinearity(torch::kReLU)));
     else rnn = register_module("rnn", torch::nn::RNN(torch::nn::RNNOptions(in, hidden).batch_first(true).nonlinearity(torch::kTanh)));
   }
   torch::Tensor forward(const torch::Tensor& x) {
@@ -184,15 +185,27 @@ struct LastStepRnnImpl : torch::nn::Module {
 };
 TORCH_MODULE(LastStepRnn);
 
-// rnn:lstm-64-64: embedding of 64, an LSTM of 64 units, a dense classifier on its last state.
+// rnn:lstm-128 on sequence data (N, steps, features): an LSTM of 128 units, a dense layer on its
+// last state. rnn:lstm-64-64 on token data: an embedding of 64 first.
 torch::nn::Sequential rnn_classifier(const ModelSpec& m, const DataSplits& d) {
-  if (d.vocabulary <= 0) throw Error("--model '" + excerpt(m.text) + "' needs token data (--data text:DIR); --data '" + excerpt(d.name) + "' is not text");
   const auto& widths = m.widths;
-  const std::string& cell = m.cell;
   torch::nn::Sequential net;
-  net->push_back("embedding", torch::nn::Embedding(d.vocabulary, widths[0]));
-  net->push_back("recurrent", LastStepRnn(cell, widths[0], widths[1]));
-  net->push_back("fc", torch::nn::Linear(widths[1], outputs_of(d)));
+  if (d.sequence) {
+    if (widths.size() != 1)
+      throw Error("--model '" + excerpt(m.text) + "': --data '" + excerpt(d.name) + "' is a sequence of features, not tokens: no embedding; write rnn:" +
+                  m.cell + "-" + std::to_string(widths.back()));
+    net->push_back("recurrent", LastStepRnn(m.cell, d.sample_shape[1], widths[0]));
+  } else if (d.vocabulary > 0) {
+    if (widths.size() != 2)
+      throw Error("--model '" + excerpt(m.text) + "': --data '" + excerpt(d.name) + "' holds token ids: write EMBEDDING-HIDDEN, e.g. rnn:" + m.cell +
+                  "-64-" + std::to_string(widths.back()));
+    net->push_back("embedding", torch::nn::Embedding(d.vocabulary, widths[0]));
+    net->push_back("recurrent", LastStepRnn(m.cell, widths[0], widths[1]));
+  } else {
+    throw Error("--model '" + excerpt(m.text) + "' needs sequence data (fashion-mnist,sequence=rows, synthetic:adding,T=100) or token data "
+                "(text:DIR); --data '" + excerpt(d.name) + "' is neither");
+  }
+  net->push_back("fc", torch::nn::Linear(widths.back(), outputs_of(d)));
   return net;
 }
 
@@ -227,6 +240,9 @@ torch::nn::Sequential build_model(const ModelSpec& spec, const DataSplits& data,
   activation_module(options.activation);  // validates the name
   if (!(options.dropout >= 0.0 && options.dropout < 1.0))
     throw Error("--dropout " + number_text(options.dropout) + " is out of range; expected [0, 1)");
+  if (data.sequence && spec.kind != ModelKind::rnn)
+    throw Error("--data '" + excerpt(data.name) + "' is sequence data (steps x features) for recurrent models; --model '" + excerpt(spec.text) +
+                "' is not one: use rnn:lstm-128 (or tanh, relu, gru), or drop the data's sequence option");
   switch (spec.kind) {
     case ModelKind::mlp:
     case ModelKind::resmlp:

@@ -37,7 +37,9 @@ struct ModelOptions {
 //   rescnn:CxK          a 3x3 conv stem to C channels, K residual conv blocks x + conv2(act(conv1(x))),
 //                       global average pooling, a dense classifier.
 //   cnn                 the seed CNN: conv32-pool-conv64-pool-dense64-dense, input shape from the data.
-//   rnn:lstm-64-64      embedding, LSTM / GRU / tanh RNN, dense on the last state (text data).
+//   rnn:CELL-H          an LSTM / GRU / tanh RNN / ReLU RNN of H units on sequence data
+//                       (fashion-mnist,sequence=rows, synthetic:adding,T=100), dense on the last state.
+//   rnn:CELL-E-H        the same after an embedding of E (token data, text:DIR). CELL: tanh (or rnn), relu, lstm, gru.
 //   toy                 the seed's 5-10-1 regression net.
 // The first width must match the data's sample size; the last, its classes. The string form
 // parses the spec (model_spec.hpp) first.

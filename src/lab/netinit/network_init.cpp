@@ -11,9 +11,11 @@
 #include "initlab/key_values.hpp"
 #include "initlab/number_text.hpp"
 #include "initlab/spec.hpp"
+#include "initlab/torch/layer_kind.hpp"
 #include "data/spec_options.hpp"
 #include "models/models.hpp"
 #include "models/probe.hpp"
+#include "netinit/scheme_registry.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -248,8 +250,54 @@ std::vector<LayerInitReport> pretrain(const std::vector<Stage>& stages, const Da
 }  // namespace
 
 const std::vector<std::string>& network_init_names() {
-  static const std::vector<std::string> names = {"lsuv", "datadep", "zero_init", "fixup", "skipinit", "pretrain:ae"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const SchemeInfo& s : scheme_registry()) v.push_back(s.name);
+    return v;
+  }();
   return names;
+}
+
+namespace {
+
+bool is_recurrent_recipe(const std::string& scheme) {
+  return scheme == "irnn" || scheme == "rnn_orthogonal" || scheme == "chrono" || scheme == "forget_bias";
+}
+
+// The role rules of a recurrent recipe, from its parameters.
+void recurrent_recipe(NetworkInit& n, const KeyValues& args, const std::string& spec) {
+  const auto quoted = "init '" + excerpt(spec, 80) + "'";
+  if (n.scheme == "irnn") {
+    const double sd = args.number("std", 0.001);
+    if (!(sd >= 0) || !std::isfinite(sd)) throw Error(quoted + ": std=" + args.text("std") + " is invalid; expected a finite std >= 0");
+    n.base = "normal:std=" + number_text(sd);
+    n.rules = {"*.weight_hh_l*=eye"};
+    n.bias = "zeros";
+    return;
+  }
+  const double gain = args.number("gain", 1.0);
+  if (!(gain > 0) || !std::isfinite(gain)) throw Error(quoted + ": gain=" + args.text("gain") + " is invalid; expected a finite gain > 0");
+  n.rules = {"*.weight_hh_l*=orthogonal:gain=" + number_text(gain)};
+  if (!args.has("base")) n.base = "xavier_uniform";  // Keras's LSTM: glorot_uniform kernel, orthogonal recurrent kernel
+  n.bias = "zeros";
+  if (n.scheme == "chrono") {
+    const std::int64_t tmax = args.integer("tmax", 0, 2, 1000000000);
+    n.bias = tmax == 0 ? "chrono" : "chrono:tmax=" + std::to_string(tmax);
+  } else if (n.scheme == "forget_bias") {
+    const double value = args.number("value", 1.0);
+    if (!std::isfinite(value)) throw Error(quoted + ": value=" + args.text("value") + " is invalid; expected a finite number");
+    n.bias = "forget_bias:value=" + number_text(value);
+  }
+}
+
+}  // namespace
+
+libtorch::InitPlan base_plan(const std::optional<NetworkInit>& network, const std::string& init, const std::string& bias,
+                             const std::vector<std::string>& overrides, GeneratorKind generator, std::uint64_t seed) {
+  if (!network) return libtorch::make_plan(init, bias, overrides, generator, seed);
+  libtorch::InitPlan plan = libtorch::make_plan(network->base, bias.empty() ? network->bias : bias, overrides, generator, seed);
+  libtorch::add_implied_rules(plan, network->rules);
+  return plan;
 }
 
 std::optional<NetworkInit> parse_network_init(const std::string& spec) {
@@ -262,12 +310,14 @@ std::optional<NetworkInit> parse_network_init(const std::string& spec) {
   else if (name == "zero_init" || name == "zero") n.base = "zero_init";  // "ZerO", as in the core registry
   else if (name == "fixup" || name == "skipinit") n.base = "kaiming_normal";
   else if (name == "pretrain") n.base = "kaiming_normal";
+  else if (is_recurrent_recipe(name)) n.base = "xavier_uniform";
   else return std::nullopt;
   n.scheme = name == "zero" ? "zero_init" : name;
   if (n.scheme == "pretrain") n.batch = 64;
   const std::map<std::string, std::vector<std::string>> keys = {
       {"lsuv", {"tol", "max_iter", "batch"}}, {"datadep", {"batch", "mean"}}, {"zero_init", {}},
-      {"fixup", {}}, {"skipinit", {"base"}}, {"pretrain", {"epochs", "lr", "batch", "base"}}};
+      {"fixup", {}}, {"skipinit", {"base"}}, {"pretrain", {"epochs", "lr", "batch", "base"}},
+      {"irnn", {"std"}}, {"rnn_orthogonal", {"gain", "base"}}, {"chrono", {"tmax", "gain", "base"}}, {"forget_bias", {"value", "gain", "base"}}};
   const KeyValues args(colon == std::string::npos ? std::string_view() : std::string_view(spec).substr(colon + 1),
                        {"init '" + excerpt(spec, 80) + "'", "parameter", n.scheme, keys.at(n.scheme),
                         n.scheme == "pretrain" ? std::vector<std::string>{"ae"} : std::vector<std::string>{}});
@@ -286,10 +336,22 @@ std::optional<NetworkInit> parse_network_init(const std::string& spec) {
     n.base = args.text("base");
   }
   if (n.scheme == "pretrain" && !method) throw Error("init '" + spec + "': expected pretrain:ae[,epochs=N,lr=X,batch=B,base=SPEC]");
+  if (is_recurrent_recipe(n.scheme)) recurrent_recipe(n, args, spec);
   return n;
 }
 
 void check_network_init(torch::nn::Sequential& net, const NetworkInit& init) {
+  if (is_recurrent_recipe(init.scheme)) {
+    bool recurrent = false, lstm = false;
+    for (const auto& m : net->modules(/*include_self=*/false)) {
+      const auto kind = libtorch::layer_kind_of(m->name());
+      recurrent = recurrent || libtorch::is_recurrent(kind);
+      lstm = lstm || kind == libtorch::LayerKind::lstm;
+    }
+    if (!recurrent) throw Error(init.scheme + " initializes recurrent layers; --model needs one (rnn:relu-100, rnn:lstm-128, ...)");
+    if ((init.scheme == "chrono" || init.scheme == "forget_bias") && !lstm)
+      throw Error(init.scheme + " sets LSTM gate biases; --model needs an LSTM (rnn:lstm-128)");
+  }
   if ((init.scheme == "fixup" || init.scheme == "skipinit") && branches_of(net).empty())
     throw Error(init.scheme + " needs a residual model (resmlp:..., rescnn:...): this one has no residual branches");
   if (init.scheme == "pretrain")
@@ -301,6 +363,7 @@ void check_network_init(torch::nn::Sequential& net, const NetworkInit& init) {
 std::vector<LayerInitReport> apply_network_init(torch::nn::Sequential& net, const NetworkInit& init, const DataSplits& data,
                                                 std::uint64_t seed) {
   check_network_init(net, init);
+  if (is_recurrent_recipe(init.scheme)) return {};  // the plan's role rules did it all
   const bool training = net->is_training();
   net->eval();  // no dropout while measuring
   std::vector<LayerInitReport> out;
@@ -320,6 +383,7 @@ std::vector<LayerInitReport> apply_network_init(torch::nn::Sequential& net, cons
 }
 
 std::vector<LayerInitReport> apply_network_init(torch::jit::Module& module, const NetworkInit& init, const torch::Tensor& batch) {
+  if (is_recurrent_recipe(init.scheme)) return {};  // the plan's role rules did it all
   if (init.scheme != "lsuv" && init.scheme != "datadep")
     throw Error("init '" + init.spec + "' needs to know the architecture (residual branches, layers): use it with train / compare on a lab "
                 "model; on a TorchScript model only lsuv and datadep work");

@@ -9,6 +9,11 @@
 //   fixup                                     Zhang, Dauphin & Ma 2019, "Fixup initialization"
 //   skipinit[:base=SPEC]                      De & Smith 2020: each residual branch starts at zero
 //   pretrain:ae[,epochs=1,lr=0.001,batch=64]  greedy layer-wise autoencoders (Bengio et al. 2007)
+// and recurrent recipes, rules by parameter role drawn through the plan itself (rules()):
+//   irnn[:std=0.001]                          Le, Jaitly & Hinton 2015: weight_hh = I, other weights N(0, std^2), biases 0
+//   rnn_orthogonal[:gain=1,base=xavier_uniform]  weight_hh orthogonal per gate block (Saxe et al. 2014), the rest base, biases 0
+//   chrono[:tmax=T,base=xavier_uniform]       rnn_orthogonal's weights, LSTM gate biases by Tallec & Ollivier 2018
+//   forget_bias[:value=1,base=xavier_uniform] rnn_orthogonal's weights, LSTM forget-gate bias 1 (Gers et al. 2000; Keras's LSTM)
 #pragma once
 #include <torch/nn/modules/container/sequential.h>
 
@@ -17,6 +22,8 @@
 #include <vector>
 
 #include "data/dataset.hpp"
+#include "initlab/generator.hpp"
+#include "initlab/torch/init_plan.hpp"
 
 namespace torch::jit {
 struct Module;
@@ -30,7 +37,7 @@ inline constexpr int kLsuvMaxIterations = 10;
 inline constexpr std::int64_t kDataInitBatch = 256;  // samples the data-dependent schemes look at
 
 struct NetworkInit {
-  std::string scheme;       // lsuv | datadep | zero_init | fixup | skipinit | pretrain
+  std::string scheme;       // lsuv | datadep | zero_init | fixup | skipinit | pretrain | irnn | rnn_orthogonal | chrono | forget_bias
   std::string spec;         // as written
   double tol = kLsuvTolerance;
   int max_iter = kLsuvMaxIterations;
@@ -39,7 +46,14 @@ struct NetworkInit {
   int epochs = 1;           // pretrain
   double lr = 1e-3;         // pretrain (Adam)
   std::string base;         // the per-tensor spec drawn first
+  std::string bias;         // recurrent recipes: the bias spec ("" none; a user's --bias wins)
+  std::vector<std::string> rules;  // recurrent recipes: "PATTERN=SPEC" by role, after the user's --override
 };
+
+// The per-tensor plan a run draws first: `init` itself, or the scheme's base with its bias and
+// role rules (a user's --bias and --override take precedence). Throws Error naming a bad spec.
+libtorch::InitPlan base_plan(const std::optional<NetworkInit>& network, const std::string& init, const std::string& bias,
+                             const std::vector<std::string>& overrides, GeneratorKind generator, std::uint64_t seed);
 
 // The scheme named by `spec`, or nullopt when it is a per-tensor spec (initlab list). Throws Error
 // naming the spec on a bad parameter.
@@ -63,7 +77,8 @@ void check_network_init(torch::nn::Sequential& net, const NetworkInit& init);
 // Data-dependent schemes take their batch from data.train, shuffled by `seed`.
 std::vector<LayerInitReport> apply_network_init(torch::nn::Sequential& net, const NetworkInit& init, const DataSplits& data,
                                                 std::uint64_t seed);
-// On a TorchScript model: lsuv and datadep only (the others need to know the architecture).
+// On a TorchScript model: lsuv and datadep (the recurrent recipes need nothing after the plan; the
+// others need to know the architecture).
 std::vector<LayerInitReport> apply_network_init(torch::jit::Module& module, const NetworkInit& init, const torch::Tensor& batch);
 
 }  // namespace initlab::lab

@@ -26,6 +26,7 @@ struct TrainConfig {
   double momentum = 0.0;
   bool nesterov = false;
   double weight_decay = 0.0;
+  double clip_norm = 0.0;         // > 0: gradients rescaled to a total norm of at most this before each step (RNNs)
   std::int64_t batch = 64;
   int epochs = 10;
   Loss loss = Loss::automatic;

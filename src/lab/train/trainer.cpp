@@ -109,6 +109,8 @@ void validate(const TrainConfig& c) {
   if (c.nesterov && c.momentum == 0) throw Error("--nesterov needs --momentum > 0");
   if (!(c.weight_decay >= 0) || !std::isfinite(c.weight_decay))
     throw Error("--weight-decay " + number_text(c.weight_decay) + " is invalid; expected a finite number >= 0");
+  if (!(c.clip_norm >= 0) || !std::isfinite(c.clip_norm))
+    throw Error("--clip-norm " + number_text(c.clip_norm) + " is invalid; expected a finite number >= 0 (0: no clipping)");
   if (c.batch < 1) throw Error("--batch " + std::to_string(c.batch) + " is invalid; expected >= 1");
   if (c.epochs < 1) throw Error("--epochs " + std::to_string(c.epochs) + " is invalid; expected >= 1");
   if (c.device == Device::cuda && !torch::cuda::is_available())
@@ -224,6 +226,7 @@ RunOutcome train(torch::nn::Sequential& model, const DataSplits& data, const Tra
         ++grad_norm_samples;
       }
       if (watched) monitor->gradients(grads);
+      if (config.clip_norm > 0) torch::nn::utils::clip_grad_norm_(params, config.clip_norm);  // after the statistics: they show the raw gradient
       if (fused) fused->apply_update();
       else optimizer->step();
       if (watched) monitor->after_update();

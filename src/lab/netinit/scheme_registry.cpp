@@ -1,0 +1,41 @@
+#include "netinit/scheme_registry.hpp"
+
+namespace initlab::lab {
+
+const std::vector<SchemeInfo>& scheme_registry() {
+  static const std::vector<SchemeInfo> schemes = {
+      {"lsuv",
+       {{"tol", "0.1", "stop when |Var(output) - 1| < tol"}, {"max_iter", "10", "rescalings per layer at most"}, {"batch", "256", "samples"}},
+       "orthogonal weights, then for each layer in order W <- W / sqrt(Var(layer output)) on a batch until within tol",
+       "deep plain nets of any activation; a data-driven check of the scale", "Mishkin & Matas 2016, All you need is a good init"},
+      {"datadep", {{"batch", "256", "samples"}, {"mean", "0", "each unit's mean after"}},
+       "kaiming_normal, then per layer and unit: W_i <- W_i / s_i, b_i <- (b_i - m_i) / s_i + mean (unit mean and std on a batch)",
+       "CNNs without normalization layers", "Kraehenbuehl et al. 2016, Data-dependent initializations of convolutional neural networks"},
+      {"zero_init", {}, "ZerO per tensor (identity / Hadamard), and the last layer of every residual branch set to 0",
+       "residual nets, reproducible (deterministic) training", "Zhao et al. 2022, ZerO initialization"},
+      {"fixup", {}, "kaiming_normal, then branch layers scaled by L^(-1/(2m-2)) and each branch's last layer 0 (L branches of m layers)",
+       "residual nets without normalization", "Zhang, Dauphin & Ma 2019, Fixup initialization"},
+      {"skipinit", {{"base", "kaiming_normal", "the per-tensor spec drawn first"}}, "base, then every residual branch's last layer 0",
+       "residual nets without normalization", "De & Smith 2020, Batch normalization biases residual blocks towards the identity function"},
+      {"pretrain:ae", {{"epochs", "1", "per layer"}, {"lr", "0.001", "Adam"}, {"batch", "64", "samples"}, {"base", "kaiming_normal", "drawn first"}},
+       "each Linear layer in turn trained as a one-layer autoencoder on the codes of the layers below", "MLPs (historical)",
+       "Bengio et al. 2007, Greedy layer-wise training of deep networks"},
+      {"irnn", {{"std", "0.001", "stddev of the non-recurrent weights"}},
+       "weight_hh = I (per gate block), every other weight ~ N(0, std^2), biases 0",
+       "ReLU RNNs (rnn:relu-H) on long dependencies (the adding problem, pixel-by-pixel MNIST)",
+       "Le, Jaitly & Hinton 2015, A simple way to initialize recurrent networks of rectified linear units"},
+      {"rnn_orthogonal", {{"gain", "1", "gain of the recurrent matrices"}, {"base", "xavier_uniform", "the input and output weights"}},
+       "weight_hh orthogonal (per gate block) times gain, every other weight base, biases 0 (Keras's LSTM without the forget bias)",
+       "tanh RNNs, LSTMs and GRUs: recurrent singular values 1 at init",
+       "Saxe et al. 2014, Exact solutions to the nonlinear dynamics of learning in deep linear networks"},
+      {"chrono", {{"tmax", "data", "longest time dependency in steps (default: the data's sequence length)"}, {"gain", "1", "of weight_hh"}, {"base", "xavier_uniform", "other weights"}},
+       "rnn_orthogonal's weights; LSTM bias_ih: b_f = log(u), u ~ U(1, tmax - 1), b_i = -b_f, b_g = b_o = 0; bias_hh = 0",
+       "LSTMs on long sequences (sequential / permuted pixels)", "Tallec & Ollivier 2018, Can recurrent neural networks warp time?"},
+      {"forget_bias", {{"value", "1", "the forget gate's bias"}, {"gain", "1", "of weight_hh"}, {"base", "xavier_uniform", "other weights"}},
+       "rnn_orthogonal's weights; LSTM bias_ih: b_f = value, other gates 0; bias_hh = 0 (Keras's LSTM default with value 1)",
+       "LSTMs: start by remembering", "Gers, Schmidhuber & Cummins 2000, Learning to forget; Jozefowicz et al. 2015"},
+  };
+  return schemes;
+}
+
+}  // namespace initlab::lab

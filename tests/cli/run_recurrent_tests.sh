@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Recurrent networks end to end: bad inputs (one line, exit 2, before any run), the recurrent
+# schemes in `initlab list`, a short comparison on the adding problem and on Fashion-MNIST rows,
+# and the recurrent inits on a TorchScript LSTM scripted by python3-torch.
+set -u
+bin=$(realpath "$1")
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
+py=/usr/bin/python3
+
+one_error() {
+  local name=$1 needle=$2
+  shift 2
+  "$@" > out.txt 2> err.txt
+  local rc=$?
+  if [ "$rc" != 2 ]; then bad "$name: exit $rc"; cat err.txt; return 1; fi
+  if [ "$(wc -l < err.txt)" != 1 ] || ! grep -q -- "^initlab: error: .*$needle" err.txt; then bad "$name: message"; cat err.txt; return 1; fi
+  ok
+}
+
+add="synthetic:adding,T=20,n=600"
+one_error adding_t_too_small "T='1' is invalid; expected an integer from 2" "$bin" train --model rnn:relu-8 --data synthetic:adding,T=1 --init irnn --db a.db
+one_error adding_without_t "needs T=STEPS" "$bin" train --model rnn:relu-8 --data synthetic:adding --init irnn --db a.db
+one_error t_on_blobs "option T (sequence length) is for synthetic:adding" "$bin" train --model mlp:2-8-3 --data synthetic:blobs,T=5 --init he_normal --db a.db
+one_error sequence_on_mlp "is sequence data (steps x features) for recurrent models" "$bin" train --model mlp:784-10 --data fashion-mnist,sequence=rows --init he_normal --db a.db
+one_error rnn_on_images "needs sequence data" "$bin" train --model rnn:lstm-16 --data fashion-mnist --init he_normal --db a.db
+one_error bad_sequence "sequence='cols' is unknown" "$bin" train --model rnn:lstm-16 --data fashion-mnist,sequence=cols --init he_normal --db a.db
+one_error chrono_tmax_1 "expected an integer from 2" "$bin" compare --model rnn:lstm-8 --data "$add" --inits chrono:tmax=1 --db a.db
+one_error chrono_bias_tmax_1 "tmax=1 is invalid" "$bin" train --model rnn:lstm-8 --data "$add" --init xavier_uniform --bias chrono:tmax=1 --db a.db
+one_error chrono_on_gru "sets LSTM gate biases; --model needs an LSTM" "$bin" train --model rnn:gru-8 --data "$add" --init chrono --db a.db
+one_error chrono_bias_on_gru "is a GRU (gates r, z, n)" "$bin" train --model rnn:gru-8 --data "$add" --init xavier_uniform --bias forget_bias --db a.db
+one_error irnn_on_mlp "irnn initializes recurrent layers" "$bin" train --model mlp:2-8-3 --data synthetic:blobs --init irnn --db a.db
+one_error chrono_as_weights "'fc.weight' is not one" "$bin" train --model rnn:lstm-8 --data "$add" --init chrono:tmax=5 --override 'fc.weight=chrono' --db a.db
+one_error sample_chrono "chrono sets the gate biases of an LSTM" "$bin" sample chrono:tmax=5 --shape 4x4
+one_error clip_negative "--clip-norm -1 is invalid" "$bin" train --model rnn:lstm-8 --data "$add" --init chrono --clip-norm -1 --db a.db
+[ ! -e a.db ] && ok || bad "a refused run left a.db"
+
+"$bin" list > list.txt && grep -q "^irnn  \[std=0.001\]" list.txt && grep -q "^chrono  \[tmax=data" list.txt && grep -q "Tallec & Ollivier 2018" list.txt \
+  && ok || bad "initlab list lacks the recurrent schemes"
+"$bin" list --json | $py -c "
+import json, sys
+names = {e['name']: e['kind'] for e in json.load(sys.stdin)}
+assert names['chrono'] in ('tensor', 'network') and names['irnn'] == 'network' and names['forget_bias'] in ('tensor', 'network'), names
+" && ok || bad "list --json"
+
+# A short comparison on the adding problem: every run finishes, the loss is MSE on the sum.
+"$bin" compare --model rnn:relu-16 --data "$add" --normalize none --inits irnn,rnn_orthogonal --seeds 2 --epochs 2 --optimizer adam --lr 0.001 \
+  --clip-norm 1 --db add.db --json --quiet --jobs 1 > add.json 2> add.err \
+  && $py -c "
+import json
+s = json.load(open('add.json'))
+rows = s['ranked']
+assert len(rows) == 2, rows
+" && ok || { bad "compare on the adding problem"; cat add.err; head -c 600 add.json; }
+$py -c "
+import sqlite3, json
+c = sqlite3.connect('add.db')
+st = [r[0] for r in c.execute('select status from runs')]
+assert st == ['done'] * 4, st
+cfg = json.loads(c.execute('select config from experiments').fetchone()[0])
+assert cfg['clip_norm'] == 1 and cfg['data'] == 'synthetic:adding,T=20,n=600', cfg
+" && ok || bad "adding runs not stored as done with clip_norm"
+
+# The seed notebook's RNN runs offline (a small slice of it).
+"$bin" compare --preset seed-rnn --inits chrono,forget_bias --limit 600 --epochs 1 --seeds 1 --db rnn.db --quiet --jobs 1 > rnn.txt 2> rnn.err \
+  && grep -q "chrono" rnn.txt && ok || { bad "seed-rnn preset offline"; cat rnn.err; }
+
+# The recurrent inits on a TorchScript LSTM (initlab init), checked in Python.
+if "$py" -c "import torch" 2> /dev/null; then
+  cat > lstm.py <<'PY'
+import torch, torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 16, batch_first=True)
+        self.fc = nn.Linear(16, 2)
+    def forward(self, x):
+        return self.fc(self.lstm(x)[0][:, -1])
+torch.jit.script(M()).save('lstm.pt')
+PY
+  "$py" lstm.py
+  "$bin" init lstm.pt -o chrono.pt --init chrono:tmax=50 --seed 3 > init.txt 2> init.err && "$py" -c "
+import torch
+m = torch.jit.load('chrono.pt')
+p = dict(m.named_parameters())
+b, h = p['lstm.bias_ih_l0'], 16
+f, i = b[h:2 * h], b[:h]
+assert torch.equal(i, -f) and (b[2 * h:] == 0).all() and (p['lstm.bias_hh_l0'] == 0).all(), b
+assert f.min() >= 0 and f.max() <= torch.log(torch.tensor(49.0)) + 1e-6, f
+hh = p['lstm.weight_hh_l0'].double()
+for g in range(4):
+    blk = hh[g * h:(g + 1) * h]
+    assert (blk @ blk.T - torch.eye(h, dtype=torch.float64)).abs().max() < 1e-5
+m(torch.randn(2, 5, 3))
+" && ok || { bad "init --init chrono on a TorchScript LSTM"; cat init.err; }
+  one_error init_chrono_no_tmax "tmax=0 (not given, and no sequence length" "$bin" init lstm.pt -o c2.pt --init chrono
+fi
+finish
