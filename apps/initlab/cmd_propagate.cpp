@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 #include "output_paths.hpp"
 #include "experiments/propagate.hpp"
 #include "experiments/propagate_json.hpp"
+#include "experiments/through_time.hpp"
 #include "initlab/byte_size.hpp"
 #include "initlab/error.hpp"
 #include "initlab/spec.hpp"
@@ -34,6 +36,53 @@ struct PropagateOptions {
   std::uint64_t max_memory = 0;  // bytes; 0: the memory available now
 };
 
+// rnn: models: the hidden state and the gradient through time, and weight_hh's spectrum.
+void run_through_time(const PropagateOptions& o) {
+  if (!o.db.empty() || !o.report.empty())
+    throw Error("--db / --report: a recurrent model's study (through time) is printed and given as --json, not stored yet");
+  const auto results = lab::propagate_through_time(o.config);
+  if (isatty(STDERR_FILENO) == 1) fmt::print(stderr, "\r\033[K");
+  if (o.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : results) {
+      nlohmann::json seeds = nlohmann::json::array(), blocks = nlohmann::json::array();
+      for (const auto& s : r.seeds) {
+        nlohmann::json steps = nlohmann::json::array();
+        for (const auto& t : s) steps.push_back({{"step", t.step}, {"hidden_rms", t.hidden_rms}, {"grad_rms", t.grad_rms}});
+        seeds.push_back(steps);
+      }
+      for (const auto& b : r.blocks)
+        blocks.push_back({{"gate", b.gate}, {"spectral_radius", b.spectral_radius}, {"max_singular", b.max_singular}, {"min_singular", b.min_singular}});
+      out.push_back({{"init", r.init}, {"sweep_value", r.sweep_value ? nlohmann::json(*r.sweep_value) : nlohmann::json()},
+                     {"grad_ratio", r.grad_ratio}, {"hidden_ratio", r.hidden_ratio}, {"verdict", r.verdict}, {"weight_hh", blocks},
+                     {"seeds", seeds}});
+    }
+    fmt::print("{}\n", out.dump(2));
+    return;
+  }
+  if (results.size() == 1) {
+    const auto& steps = results[0].seeds[0];
+    fmt::print("{} with {} (batch {}, seed {}): through time\n{:>6} {:>12} {:>12}\n", o.config.model, results[0].init, o.config.batch,
+               o.config.seed, "step", "hidden rms", "grad rms");
+    const std::size_t n = steps.size(), rows = std::min<std::size_t>(n, 11);
+    for (std::size_t k = 0; k < rows; ++k) {
+      const auto& t = steps[rows == 1 ? 0 : k * (n - 1) / (rows - 1)];
+      fmt::print("{:>6} {:>12.4g} {:>12.4g}\n", t.step, t.hidden_rms, t.grad_rms);
+    }
+  }
+  fmt::print("\n{:<34} {:>12} {:>12} {:>12} {:>10} {:>10} {:>10}\n", "init", "grad ratio", "hidden ratio", "radius(hh)", "max s", "min s",
+             "verdict");
+  for (const auto& r : results) {
+    double radius = 0, max_s = 0, min_s = r.blocks.empty() ? 0 : r.blocks[0].min_singular;
+    for (const auto& b : r.blocks) radius = std::max(radius, b.spectral_radius), max_s = std::max(max_s, b.max_singular), min_s = std::min(min_s, b.min_singular);
+    fmt::print("{:<34} {:>12.4g} {:>12.4g} {:>12.4g} {:>10.4g} {:>10.4g} {:>10}\n", r.init, r.grad_ratio, r.hidden_ratio, radius, max_s,
+               min_s, r.verdict);
+  }
+  fmt::print("grad ratio = gradient rms at step 1 / at the last step (L = fc(h_T) . a random cotangent); hidden ratio = hidden rms last / "
+             "first step;\nradius, max s, min s: of weight_hh's gate blocks (largest radius and s, smallest s); vanishing below {:g}, "
+             "exploding above {:g}\n", lab::kVanishingRatio, lab::kExplodingRatio);
+}
+
 void run_propagate(PropagateOptions& o) {
   lab::configure_runtime(o.threads);
   o.config.jacobian_samples = o.jacobian ? o.jacobian_samples : 0;
@@ -45,6 +94,10 @@ void run_propagate(PropagateOptions& o) {
                  bytes_text(p.bytes_per_run));
       std::fflush(stderr);
     };
+  if (o.config.model.rfind("rnn:", 0) == 0) {
+    run_through_time(o);
+    return;
+  }
   if (!o.report.empty() && o.db.empty()) o.db = "initlab-results.db";
   if (!o.report.empty()) refuse_overwriting_input("--report", o.report, {{"results database", o.db}});
   const auto results = lab::propagate(o.config);
@@ -109,7 +162,8 @@ void add_propagate_command(CLI::App& app) {
   auto& c = o->config;
   cmd->add_option("--model", c.model,
                   "As for train (docs/models.md): mlp:IN-W-...-OUT, widths listed, NxK = K widths of N, the last layer the "
-                  "output without activation (mean-field theory beside); resmlp:IN-WxK-OUT, cnn, rescnn:CxK; file:M.pt (TorchScript)")
+                  "output without activation (mean-field theory beside); resmlp:IN-WxK-OUT, cnn, rescnn:CxK; file:M.pt (TorchScript); "
+                  "rnn:CELL-H (through time: hidden state and gradient per step, weight_hh's spectrum)")
       ->capture_default_str();
   cmd->add_option("--activation", c.activation, "relu | leaky_relu | elu | selu | gelu | silu | tanh | sigmoid | linear");
   cmd->add_option("--init", c.inits, "Init spec, optionally with one sweep: 'normal:std=logspace(1e-4,10,50)' (repeatable)")->required();
@@ -132,6 +186,7 @@ void add_propagate_command(CLI::App& app) {
               "  initlab propagate --model mlp:1000-1000x10 --activation tanh --init xavier_normal --bias-std 0.05\n"
               "  initlab propagate --model rescnn:16x8 --input data:fashion-mnist --init he_normal --init torch_default\n"
               "  initlab propagate --model file:net.pt --input gaussian:3x32x32 --init orthogonal --init he_normal\n"
+              "  initlab propagate --model rnn:relu-100 --input data:synthetic:adding,T=100 --init irnn --init rnn_orthogonal   (through time)\n"
               "mlp:100-100x10-100 is 100 inputs, ten ReLU layers of 100 (fc1..fc10) and a linear output layer fc11;\n"
               "mlp:100-100x10 is ten layers of 100, the tenth linear. Verdicts: vanishing | stable | exploding | nan.");
   cmd->callback([o] { run_propagate(*o); });

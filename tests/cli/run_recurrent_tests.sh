@@ -60,6 +60,18 @@ cfg = json.loads(c.execute('select config from experiments').fetchone()[0])
 assert cfg['clip_norm'] == 1 and cfg['data'] == 'synthetic:adding,T=20,n=600', cfg
 " && ok || bad "adding runs not stored as done with clip_norm"
 
+# Through time at init: identity recurrence keeps the gradient, N(0, 0.001^2) loses it.
+"$bin" propagate --model rnn:relu-32 --input gaussian:30x2 --init irnn --init normal:std=0.001 --batch 64 > tt.txt 2> tt.err \
+  && grep -Eq "^irnn +[0-9.e+-]+ +[0-9.e+-]+ +1 +1 +1 +stable" tt.txt && grep -Eq "^normal:std=0.001 .* vanishing" tt.txt \
+  && ok || { bad "propagate through time"; cat tt.txt tt.err; }
+"$bin" propagate --model rnn:lstm-8 --input gaussian:12x3 --init chrono --json > tt.json && $py -c "
+import json
+r = json.load(open('tt.json'))[0]
+assert len(r['seeds'][0]) == 12 and [b['gate'] for b in r['weight_hh']] == ['i', 'f', 'g', 'o'], r['weight_hh']
+" && ok || bad "propagate through time --json"
+one_error tt_db "not stored yet" "$bin" propagate --model rnn:lstm-8 --input gaussian:12x3 --init chrono --db tt.db
+one_error tt_no_shape "needs sequences" "$bin" propagate --model rnn:lstm-8 --init chrono
+
 # The seed notebook's RNN runs offline (a small slice of it).
 "$bin" compare --preset seed-rnn --inits chrono,forget_bias --limit 600 --epochs 1 --seeds 1 --db rnn.db --quiet --jobs 1 > rnn.txt 2> rnn.err \
   && grep -q "chrono" rnn.txt && ok || { bad "seed-rnn preset offline"; cat rnn.err; }

@@ -10,9 +10,11 @@
 #include "data/data_spec.hpp"
 #include "data/dataset.hpp"
 #include "experiments/run.hpp"
+#include "experiments/through_time.hpp"
 #include "initlab/initlab.hpp"
 #include "initlab/torch/apply.hpp"
 #include "models/models.hpp"
+#include "models/recurrent_unroll.hpp"
 #include "netinit/network_init.hpp"
 
 namespace {
@@ -258,6 +260,72 @@ TEST(RecurrentSchemes, OrthogonalPerGateBlockAndLstmBiasRecipes) {
   EXPECT_TRUE(contains(error_of([] { parse_network_init("chrono:tmax=1"); }), "expected an integer from 2"));
   EXPECT_TRUE(contains(error_of([] { parse_network_init("irnn:std=-1"); }), "std=-1 is invalid"));
   EXPECT_TRUE(contains(error_of([] { parse_network_init("irnn:gain=2"); }), "unknown parameter 'gain' for irnn"));
+}
+
+// ---- through time --------------------------------------------------------------------------
+
+TEST(ThroughTime, TheUnrollIsThePyTorchModulesForward) {
+  DataOptions o;
+  o.normalize = "none";
+  const DataSplits d = load_data("synthetic:adding,T=7,n=40", o);
+  for (const char* spec : {"rnn:tanh-6", "rnn:relu-6", "rnn:lstm-6", "rnn:gru-6"}) {
+    auto net = build_model(spec, d, {});
+    apply_plan(*net, make_plan("normal:std=0.5", "normal:std=0.3", {}, initlab::GeneratorKind::philox, 2));
+    const torch::Tensor x = d.train.x.slice(0, 0, 5);
+    const Unrolled u = unroll_recurrent(net, x);
+    ASSERT_EQ(u.hidden.size(), 7u) << spec;
+    const torch::Tensor mine = net->named_children()[1].value()->as<torch::nn::Linear>()->forward(u.hidden.back());
+    EXPECT_TRUE(torch::allclose(mine, net->forward(x), 1e-5, 1e-6)) << spec;
+    EXPECT_EQ(u.gates.size(), std::string(spec).find("lstm") != std::string::npos ? 4u : std::string(spec).find("gru") != std::string::npos ? 3u : 1u);
+  }
+}
+
+TEST(ThroughTime, IdentityKeepsTheGradientSmallGaussianLosesIt) {
+  PropagateConfig c;
+  c.model = "rnn:relu-100";
+  c.input = "gaussian:50x2";
+  c.batch = 128;
+  c.inits = {"irnn", "normal:std=0.001", "rnn_orthogonal"};
+  const auto r = propagate_through_time(c);
+  ASSERT_EQ(r.size(), 3u);
+  // irnn: weight_hh = I, so every eigenvalue and singular value is 1; the gradient reaches step 1.
+  EXPECT_EQ(r[0].blocks.size(), 1u);
+  EXPECT_NEAR(r[0].blocks[0].spectral_radius, 1.0, 1e-9);
+  EXPECT_NEAR(r[0].blocks[0].min_singular, 1.0, 1e-9);
+  EXPECT_EQ(r[0].verdict, "stable");
+  EXPECT_GT(r[0].grad_ratio, 0.1);
+  // N(0, 0.001^2): spectral radius about 0.001 sqrt(100) = 0.01, the gradient gone after a few steps.
+  EXPECT_NEAR(r[1].blocks[0].spectral_radius, 0.01, 0.004);
+  EXPECT_EQ(r[1].verdict, "vanishing");
+  EXPECT_LT(r[1].grad_ratio, 1e-20);
+  // Orthogonal: singular values 1, but ReLU halves the signal's power at each step: (1/2)^49 in gradient power.
+  EXPECT_NEAR(r[2].blocks[0].max_singular, 1.0, 1e-6);
+  EXPECT_NEAR(r[2].blocks[0].min_singular, 1.0, 1e-6);
+  EXPECT_EQ(r[2].verdict, "vanishing");
+  EXPECT_EQ(r[0].seeds[0].size(), 50u);
+  c.model = "mlp:100-10";
+  EXPECT_TRUE(contains(error_of([&] { propagate_through_time(c); }), "is not recurrent"));
+  c.model = "rnn:relu-10";
+  c.input = "gaussian";
+  EXPECT_TRUE(contains(error_of([&] { propagate_through_time(c); }), "needs sequences"));
+  c.input = "gaussian:1x28x28";
+  EXPECT_TRUE(contains(error_of([&] { propagate_through_time(c); }), "gaussian:STEPSxFEATURES"));
+  c.input = "gaussian:10x2";
+  c.inits = {"lsuv"};
+  EXPECT_TRUE(contains(error_of([&] { propagate_through_time(c); }), "takes per-tensor specs and the recurrent recipes"));
+}
+
+TEST(ThroughTime, ChronoKeepsAnLstmsGradientOverLongSequences) {
+  // Tallec & Ollivier's point at init: over 300 steps, the forget gate's bias decides how much
+  // gradient reaches the first step; chrono (tmax = 300) keeps orders of magnitude more than bias 1 or 0.
+  PropagateConfig c;
+  c.model = "rnn:lstm-32";
+  c.input = "gaussian:300x1";
+  c.batch = 32;
+  c.inits = {"chrono", "forget_bias", "rnn_orthogonal"};
+  const auto r = propagate_through_time(c);
+  EXPECT_GT(r[0].grad_ratio, 1e3 * r[1].grad_ratio);
+  EXPECT_GT(r[1].grad_ratio, r[2].grad_ratio);
 }
 
 // ---- training ------------------------------------------------------------------------------
