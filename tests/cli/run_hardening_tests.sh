@@ -13,16 +13,6 @@ awk 'BEGIN { srand(7); print "x0,x1,y"; for (i = 0; i < 200; i++) { a = rand() *
 sum() { sha256sum "$@" | cut -d' ' -f1 | tr '\n' ' '; }
 before=$(sum R.db)
 
-# One error line, exit 2
-one_error() {
-  local name=$1 needle=$2
-  shift 2
-  "$@" > out.txt 2> err.txt
-  local rc=$?
-  if [ "$rc" != 2 ]; then bad "$name: exit $rc"; cat err.txt; return 1; fi
-  if [ "$(wc -l < err.txt)" != 1 ] || ! grep -q "^initlab: error: .*$needle" err.txt; then bad "$name: message"; cat err.txt; return 1; fi
-  return 0
-}
 
 # 1. Outputs that are inputs are refused; the database is untouched
 one_error report_over_db "is the results database 'R.db'" "$bin" report R.db -o R.db && [ "$(sum R.db)" = "$before" ] && ok || bad "report -o R.db changed R.db"

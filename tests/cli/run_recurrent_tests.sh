@@ -7,31 +7,22 @@ bin=$(realpath "$1")
 source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 py=/usr/bin/python3
 
-one_error() {
-  local name=$1 needle=$2
-  shift 2
-  "$@" > out.txt 2> err.txt
-  local rc=$?
-  if [ "$rc" != 2 ]; then bad "$name: exit $rc"; cat err.txt; return 1; fi
-  if [ "$(wc -l < err.txt)" != 1 ] || ! grep -q -- "^initlab: error: .*$needle" err.txt; then bad "$name: message"; cat err.txt; return 1; fi
-  ok
-}
 
 add="synthetic:adding,T=20,n=600"
-one_error adding_t_too_small "T='1' is invalid; expected an integer from 2" "$bin" train --model rnn:relu-8 --data synthetic:adding,T=1 --init irnn --db a.db
-one_error adding_without_t "needs T=STEPS" "$bin" train --model rnn:relu-8 --data synthetic:adding --init irnn --db a.db
-one_error t_on_blobs "option T (sequence length) is for synthetic:adding" "$bin" train --model mlp:2-8-3 --data synthetic:blobs,T=5 --init he_normal --db a.db
-one_error sequence_on_mlp "is sequence data (steps x features) for recurrent models" "$bin" train --model mlp:784-10 --data fashion-mnist,sequence=rows --init he_normal --db a.db
-one_error rnn_on_images "needs sequence data" "$bin" train --model rnn:lstm-16 --data fashion-mnist --init he_normal --db a.db
-one_error bad_sequence "sequence='cols' is unknown" "$bin" train --model rnn:lstm-16 --data fashion-mnist,sequence=cols --init he_normal --db a.db
-one_error chrono_tmax_1 "expected an integer from 2" "$bin" compare --model rnn:lstm-8 --data "$add" --inits chrono:tmax=1 --db a.db
-one_error chrono_bias_tmax_1 "tmax=1 is invalid" "$bin" train --model rnn:lstm-8 --data "$add" --init xavier_uniform --bias chrono:tmax=1 --db a.db
-one_error chrono_on_gru "sets LSTM gate biases; --model needs an LSTM" "$bin" train --model rnn:gru-8 --data "$add" --init chrono --db a.db
-one_error chrono_bias_on_gru "is a GRU (gates r, z, n)" "$bin" train --model rnn:gru-8 --data "$add" --init xavier_uniform --bias forget_bias --db a.db
-one_error irnn_on_mlp "irnn initializes recurrent layers" "$bin" train --model mlp:2-8-3 --data synthetic:blobs --init irnn --db a.db
-one_error chrono_as_weights "'fc.weight' is not one" "$bin" train --model rnn:lstm-8 --data "$add" --init chrono:tmax=5 --override 'fc.weight=chrono' --db a.db
-one_error sample_chrono "chrono sets the gate biases of an LSTM" "$bin" sample chrono:tmax=5 --shape 4x4
-one_error clip_negative "--clip-norm -1 is invalid" "$bin" train --model rnn:lstm-8 --data "$add" --init chrono --clip-norm -1 --db a.db
+expect_error adding_t_too_small "T='1' is invalid; expected an integer from 2" "$bin" train --model rnn:relu-8 --data synthetic:adding,T=1 --init irnn --db a.db
+expect_error adding_without_t "needs T=STEPS" "$bin" train --model rnn:relu-8 --data synthetic:adding --init irnn --db a.db
+expect_error t_on_blobs "option T (sequence length) is for synthetic:adding" "$bin" train --model mlp:2-8-3 --data synthetic:blobs,T=5 --init he_normal --db a.db
+expect_error sequence_on_mlp "is sequence data (steps x features) for recurrent models" "$bin" train --model mlp:784-10 --data fashion-mnist,sequence=rows --init he_normal --db a.db
+expect_error rnn_on_images "needs sequence data" "$bin" train --model rnn:lstm-16 --data fashion-mnist --init he_normal --db a.db
+expect_error bad_sequence "sequence='cols' is unknown" "$bin" train --model rnn:lstm-16 --data fashion-mnist,sequence=cols --init he_normal --db a.db
+expect_error chrono_tmax_1 "expected an integer from 2" "$bin" compare --model rnn:lstm-8 --data "$add" --inits chrono:tmax=1 --db a.db
+expect_error chrono_bias_tmax_1 "tmax=1 is invalid" "$bin" train --model rnn:lstm-8 --data "$add" --init xavier_uniform --bias chrono:tmax=1 --db a.db
+expect_error chrono_on_gru "sets LSTM gate biases; --model needs an LSTM" "$bin" train --model rnn:gru-8 --data "$add" --init chrono --db a.db
+expect_error chrono_bias_on_gru "is a GRU (gates r, z, n)" "$bin" train --model rnn:gru-8 --data "$add" --init xavier_uniform --bias forget_bias --db a.db
+expect_error irnn_on_mlp "irnn initializes recurrent layers" "$bin" train --model mlp:2-8-3 --data synthetic:blobs --init irnn --db a.db
+expect_error chrono_as_weights "'fc.weight' is not one" "$bin" train --model rnn:lstm-8 --data "$add" --init chrono:tmax=5 --override 'fc.weight=chrono' --db a.db
+expect_error sample_chrono "chrono sets the gate biases of an LSTM" "$bin" sample chrono:tmax=5 --shape 4x4
+expect_error clip_negative "--clip-norm -1 is invalid" "$bin" train --model rnn:lstm-8 --data "$add" --init chrono --clip-norm -1 --db a.db
 [ ! -e a.db ] && ok || bad "a refused run left a.db"
 
 "$bin" list > list.txt && grep -q "^irnn  \[std=0.001\]" list.txt && grep -q "^chrono  \[tmax=data" list.txt && grep -q "Tallec & Ollivier 2018" list.txt \
@@ -69,8 +60,8 @@ import json
 r = json.load(open('tt.json'))[0]
 assert len(r['seeds'][0]) == 12 and [b['gate'] for b in r['weight_hh']] == ['i', 'f', 'g', 'o'], r['weight_hh']
 " && ok || bad "propagate through time --json"
-one_error tt_db "not stored yet" "$bin" propagate --model rnn:lstm-8 --input gaussian:12x3 --init chrono --db tt.db
-one_error tt_no_shape "needs sequences" "$bin" propagate --model rnn:lstm-8 --init chrono
+expect_error tt_db "not stored yet" "$bin" propagate --model rnn:lstm-8 --input gaussian:12x3 --init chrono --db tt.db
+expect_error tt_no_shape "needs sequences" "$bin" propagate --model rnn:lstm-8 --init chrono
 
 # The seed notebook's RNN runs offline (a small slice of it).
 "$bin" compare --preset seed-rnn --inits chrono,forget_bias --limit 600 --epochs 1 --seeds 1 --db rnn.db --quiet --jobs 1 > rnn.txt 2> rnn.err \
@@ -104,6 +95,6 @@ for g in range(4):
     assert (blk @ blk.T - torch.eye(h, dtype=torch.float64)).abs().max() < 1e-5
 m(torch.randn(2, 5, 3))
 " && ok || { bad "init --init chrono on a TorchScript LSTM"; cat init.err; }
-  one_error init_chrono_no_tmax "tmax=0 (not given, and no sequence length" "$bin" init lstm.pt -o c2.pt --init chrono
+  expect_error init_chrono_no_tmax "tmax=0 (not given, and no sequence length" "$bin" init lstm.pt -o c2.pt --init chrono
 fi
 finish

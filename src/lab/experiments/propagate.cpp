@@ -432,19 +432,8 @@ std::vector<InitPropagation> propagate(const PropagateConfig& config) {
   // A LibTorch error that gets past the checks is one line, never its stack frames.
   try {
     return propagate_checked(config);
-  } catch (const Error&) {
-    throw;
-  } catch (const c10::Error& e) {
-    throw Error("propagate: LibTorch: " + error_line(e));
-  } catch (const std::bad_alloc&) {
-    throw Error("propagate: out of memory (the estimate was under the limit, but the machine had less free): lower --batch or the model's size");
-  } catch (const std::exception& e) {
-    // The TorchScript interpreter's errors: two tracebacks, then the error itself on the last line.
-    std::string what = e.what();
-    while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
-    const bool script = what.find("Traceback of TorchScript") != std::string::npos;
-    if (const auto nl = what.rfind('\n'); script && nl != std::string::npos) what = what.substr(nl + 1);
-    throw Error(std::string(script ? "propagate: LibTorch: " : "propagate: ") + error_line(what));
+  } catch (...) {
+    rethrow_one_line("propagate", "lower --batch or the model's size");
   }
 }
 

@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <new>
 
 #include "data/dataset.hpp"
 #include "data/spec_options.hpp"
@@ -163,12 +162,8 @@ std::vector<ThroughTime> checked(const PropagateConfig& c) {
 std::vector<ThroughTime> propagate_through_time(const PropagateConfig& config) {
   try {
     return checked(config);
-  } catch (const Error&) {
-    throw;
-  } catch (const c10::Error& e) {
-    throw Error("propagate: LibTorch: " + error_line(e));
-  } catch (const std::bad_alloc&) {
-    throw Error("propagate: out of memory (the estimate was under the limit, but the machine had less free): lower --batch or the model's size");
+  } catch (...) {
+    rethrow_one_line("propagate", "lower --batch or the model's size");
   }
 }
 

@@ -2,6 +2,10 @@
 
 #include <c10/util/Exception.h>
 
+#include <new>
+
+#include "initlab/error.hpp"
+
 namespace initlab::lab {
 
 std::string error_line(const std::exception& e) {
@@ -12,6 +16,24 @@ std::string error_line(const std::exception& e) {
 std::string error_line(std::string what) {
   if (const auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
   return what.size() <= 300 ? what : what.substr(0, 300) + "...";
+}
+
+void rethrow_one_line(const std::string& command, const std::string& oom_hint) {
+  try {
+    throw;
+  } catch (const Error&) {
+    throw;
+  } catch (const c10::Error& e) {
+    throw Error(command + ": LibTorch: " + error_line(e));
+  } catch (const std::bad_alloc&) {
+    throw Error(command + ": out of memory (the estimate was under the limit, but the machine had less free): " + oom_hint);
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
+    const bool script = what.find("Traceback of TorchScript") != std::string::npos;
+    if (const auto nl = what.rfind('\n'); script && nl != std::string::npos) what = what.substr(nl + 1);
+    throw Error(command + (script ? ": LibTorch: " : ": ") + error_line(what));
+  }
 }
 
 }  // namespace initlab::lab
