@@ -76,7 +76,7 @@ data_specs = ["idx:idx", "mnist:idxgz", "fashion-mnist:idx", "cifar10:cifar", "c
               "csv:c.csv,label=0", "text:txt,vocab=100,len=5", "text:flat", "synthetic:regression,n=100", "synthetic:spirals,n=50",
               "synthetic:blobs", "idx:empty", "csv:c.csv", "text:txt,vocab=3,len=1", "fashion-mnist", "mnist:",
               "idx:idx,sequence=rows", "mnist:idxgz,sequence=permuted", "cifar10:cifar,sequence=pixels", "synthetic:adding,T=10,n=50",
-              "fashion-mnist,sequence=rows"]
+              "fashion-mnist,sequence=rows", "synthetic:copy,T=5,n=50"]
 for i, spec in enumerate(data_specs):
     put("data_spec", "%02d" % i, bytes([i % 32, [0, 10, 3][i % 3]]) + spec.encode())
 

@@ -16,7 +16,7 @@ Architecture describe(torch::nn::Sequential& net, const ModelOptions& options) {
     if (s.kind != StageKind::weighted) continue;
     ++a.weighted_layers;
     if (s.type.rfind("Conv", 0) == 0) a.convolutional = true;
-    if (s.type == "LastStepRnn" || s.type == "LSTM" || s.type == "GRU" || s.type == "RNN") a.recurrent = true;
+    if (s.type == "RecurrentLayer" || s.type == "LSTM" || s.type == "GRU" || s.type == "RNN") a.recurrent = true;
   }
   return a;
 }

@@ -50,7 +50,7 @@ DataSpec parse_data_spec(std::string_view text) {
   if (kind == "synthetic" && !arg.empty()) return make(DataKind::synthetic, kSyntheticKeys);
   throw Error("unknown --data '" + excerpt(spec) +
               "'; expected one of: fashion-mnist, mnist:DIR, idx:DIR, cifar10:DIR, csv:FILE,label=COL, "
-              "csv:FILE,target=COL, text:DIR[,vocab=N,len=L], synthetic:regression|spirals|blobs|adding[,n=N,T=STEPS]; images take "
+              "csv:FILE,target=COL, text:DIR[,vocab=N,len=L], synthetic:regression|spirals|blobs|adding|copy[,n=N,T=STEPS]; images take "
               ",sequence=rows|pixels|permuted (e.g. fashion-mnist,sequence=rows)");
 }
 

@@ -16,7 +16,7 @@ enum class DataKind {
   cifar10,        // "cifar10:DIR"
   csv,            // "csv:FILE,label=COL" | "csv:FILE,target=COL"
   text,           // "text:DIR[,vocab=N,len=L]"
-  synthetic,      // "synthetic:regression|spirals|blobs[,n=N]", "synthetic:adding,T=STEPS[,n=N]"
+  synthetic,      // "synthetic:regression|spirals|blobs[,n=N]", "synthetic:adding|copy,T=STEPS[,n=N]"
 };
 
 // Images read as sequences for recurrent models (data/sequence.hpp): none (images stay images),
@@ -29,7 +29,7 @@ const char* to_string(SequenceLayout layout);
 inline const std::vector<std::string> kCsvKeys = {"label", "target"};
 inline const std::vector<std::string> kTextKeys = {"vocab", "len"};
 inline const std::vector<std::string> kImageKeys = {"sequence"};      // fashion-mnist, idx, cifar10
-inline const std::vector<std::string> kSyntheticKeys = {"n", "T"};    // T: the adding problem's steps
+inline const std::vector<std::string> kSyntheticKeys = {"n", "T"};    // T: the adding problem's steps, the copy task's delay
 
 struct DataSpec {
   std::string text;     // as written: the experiment's identity and every message

@@ -10,7 +10,7 @@ namespace initlab::lab {
 
 struct Dataset {
   torch::Tensor x;  // float32 (N, *sample_shape); int64 token ids (N, length) for text
-  torch::Tensor y;  // int64 (N) class labels, or float32 (N, outputs) regression targets
+  torch::Tensor y;  // int64 (N) class labels, int64 (N, steps) per step (DataSplits::per_step), or float32 (N, outputs) regression targets
   std::int64_t size() const { return x.defined() ? x.size(0) : 0; }
 };
 
@@ -25,6 +25,8 @@ struct DataSplits {
   Dataset train, val, test;
   std::int64_t vocabulary = 0;              // text data: token ids are < vocabulary
   bool sequence = false;                    // x is float32 (N, steps, features): sample_shape {steps, features}
+  bool per_step = false;                    // y is int64 (N, steps): a class per step; the model outputs (N, steps, classes)
+  std::int64_t blank_class = -1;            // per_step: steps whose target is this class count in the loss, not in the accuracy
 };
 
 // The number of steps of sequence data (or tokens of text data); 0 for other data.
@@ -41,7 +43,7 @@ struct DataOptions {
 
 // "fashion-mnist" (Debian's dataset-fashion-mnist), "mnist:DIR", "idx:DIR", "cifar10:DIR",
 // "csv:FILE,label=COL", "csv:FILE,target=COL", "text:DIR[,vocab=N,len=L]",
-// "synthetic:regression|spirals|blobs[,n=N]", "synthetic:adding,T=STEPS[,n=N]"; image data takes
+// "synthetic:regression|spirals|blobs[,n=N]", "synthetic:adding|copy,T=STEPS[,n=N]"; image data takes
 // ",sequence=rows|pixels|permuted" (data/sequence.hpp). Options are parsed by one parser (data/spec_options.hpp):
 // a key the kind does not take is an error listing the ones it does. Throws Error naming the file
 // and what is wrong with it.

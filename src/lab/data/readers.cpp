@@ -185,17 +185,48 @@ DataSplits make_adding(const SpecOptions& options, std::int64_t n, at::Generator
   return s;
 }
 
+// The copy memory task (Hochreiter & Schmidhuber 1997; as in Arjovsky, Shah & Bengio 2016): the
+// input is 10 symbols drawn from 8, then T - 1 blanks, a delimiter and 10 more blanks (T + 20
+// steps, one-hot over 10 categories); the target is blank for T + 10 steps, then the 10 symbols.
+// A class per step: 0-7 the symbols, 8 the blank (the delimiter is input only). Predicting blanks
+// and then a uniform guess among the 8 symbols gives cross-entropy 10 ln 8 / (T + 20): the baseline.
+DataSplits make_copy(const SpecOptions& options, std::int64_t n, at::Generator& gen, DataSplits s) {
+  if (!options.has("T"))
+    throw Error("--data '" + options.spec() + "': the copy task needs T=DELAY (the steps between the symbols and the recall, e.g. synthetic:copy,T=100)");
+  const std::int64_t delay = options.integer("T", 0, kMinCopyDelay, kMaxSequenceSteps);
+  const std::int64_t steps = delay + 2 * kCopySymbols;
+  if (static_cast<double>(n) * static_cast<double>(steps) > static_cast<double>(kMaxCopySteps))
+    throw Error("--data '" + options.spec() + "': n x (T + 20) = " + std::to_string(n) + " x " + std::to_string(steps) + " steps is more than " +
+                std::to_string(kMaxCopySteps) + " (" + std::to_string(kMaxCopySteps * kCopyCategories * 4 / 1000000) +
+                " MB of one-hot input); use a smaller n or T");
+  const auto symbols = torch::randint(0, 8, {n, kCopySymbols}, gen, torch::kInt64);
+  auto input = torch::full({n, steps}, kCopyBlank, torch::kInt64);
+  input.slice(1, 0, kCopySymbols).copy_(symbols);
+  input.select(1, delay + kCopySymbols - 1).fill_(kCopyDelimiter);
+  auto target = torch::full({n, steps}, kCopyBlank, torch::kInt64);
+  target.slice(1, steps - kCopySymbols, steps).copy_(symbols);
+  s.train = {torch::one_hot(input, kCopyCategories).to(torch::kFloat32), target};
+  s.task = Task::classification;
+  s.num_classes = kCopyBlank + 1;
+  s.sample_shape = {steps, kCopyCategories};
+  s.sequence = true;
+  s.per_step = true;
+  s.blank_class = kCopyBlank;
+  return s;
+}
+
 }  // namespace
 
 DataSplits make_synthetic(const SpecOptions& options, std::uint64_t seed, const std::string& name) {
   const std::string& kind = options.head();
-  const std::int64_t n = options.integer("n", kind == "regression" ? 1000 : kind == "adding" ? 10000 : 3000, 1, kMaxSyntheticSamples);
+  const std::int64_t n = options.integer("n", kind == "regression" ? 1000 : kind == "adding" || kind == "copy" ? 10000 : 3000, 1, kMaxSyntheticSamples);
   auto gen = at::detail::createCPUGenerator(seed);  // the data's own generator, not the process-wide one
   DataSplits s;
   s.name = name;
   if (kind == "adding") return make_adding(options, n, gen, std::move(s));
+  if (kind == "copy") return make_copy(options, n, gen, std::move(s));
   if (options.has("T"))
-    throw Error("--data '" + options.spec() + "': option T (sequence length) is for synthetic:adding; synthetic:" + excerpt(kind, 40) +
+    throw Error("--data '" + options.spec() + "': option T (sequence length) is for synthetic:adding and synthetic:copy; synthetic:" + excerpt(kind, 40) +
                 " is not a sequence task");
   if (kind == "regression") {
     // y = X w + 0.1 noise, 5 features: the seed notebook's random regression problem.
@@ -221,7 +252,7 @@ DataSplits make_synthetic(const SpecOptions& options, std::uint64_t seed, const 
     s.num_classes = 3;
     s.sample_shape = {2};
   } else {
-    throw Error("unknown synthetic data '" + excerpt(kind, 40) + "'; expected one of: regression, spirals, blobs, adding");
+    throw Error("unknown synthetic data '" + excerpt(kind, 40) + "'; expected one of: regression, spirals, blobs, adding, copy");
   }
   return s;
 }

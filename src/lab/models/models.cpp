@@ -166,9 +166,10 @@ torch::nn::Sequential rescnn(const ModelSpec& m, const DataSplits& d, const Mode
   return net;
 }
 
-// A recurrent layer (batch first) that returns its output at the last time step.
-struct LastStepRnnImpl : torch::nn::Module {
-  LastStepRnnImpl(const std::string& cell, std::int64_t in, std::int64_t hidden) : cell_(cell) {
+// A recurrent layer (batch first) that returns its output at the last time step, or at every
+// step (all_steps: for data with a target per step, such as the copy task).
+struct RecurrentLayerImpl : torch::nn::Module {
+  RecurrentLayerImpl(const std::string& cell, std::int64_t in, std::int64_t hidden, bool all_steps) : cell_(cell), all_steps_(all_steps) {
     if (cell == "lstm") lstm = register_module("lstm", torch::nn::LSTM(torch::nn::LSTMOptions(in, hidden).batch_first(true)));
     else if (cell == "gru") gru = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(in, hidden).batch_first(true)));
     else if (cell == "relu") rnn = register_module("rnn", torch::nn::RNN(torch::nn::RNNOptions(in, hidden).batch_first(true).nonlinearity(torch::kReLU)));
@@ -176,17 +177,19 @@ struct LastStepRnnImpl : torch::nn::Module {
   }
   torch::Tensor forward(const torch::Tensor& x) {
     const torch::Tensor out = cell_ == "lstm" ? std::get<0>(lstm(x)) : cell_ == "gru" ? std::get<0>(gru(x)) : std::get<0>(rnn(x));
-    return out.select(1, out.size(1) - 1);
+    return all_steps_ ? out : out.select(1, out.size(1) - 1);
   }
   std::string cell_;
+  bool all_steps_ = false;
   torch::nn::LSTM lstm{nullptr};
   torch::nn::GRU gru{nullptr};
   torch::nn::RNN rnn{nullptr};
 };
-TORCH_MODULE(LastStepRnn);
+TORCH_MODULE(RecurrentLayer);
 
 // rnn:lstm-128 on sequence data (N, steps, features): an LSTM of 128 units, a dense layer on its
-// last state. rnn:lstm-64-64 on token data: an embedding of 64 first.
+// last state (on every step's state for data with a target per step). rnn:lstm-64-64 on token
+// data: an embedding of 64 first.
 torch::nn::Sequential rnn_classifier(const ModelSpec& m, const DataSplits& d) {
   const auto& widths = m.widths;
   torch::nn::Sequential net;
@@ -194,13 +197,13 @@ torch::nn::Sequential rnn_classifier(const ModelSpec& m, const DataSplits& d) {
     if (widths.size() != 1)
       throw Error("--model '" + excerpt(m.text) + "': --data '" + excerpt(d.name) + "' is a sequence of features, not tokens: no embedding; write rnn:" +
                   m.cell + "-" + std::to_string(widths.back()));
-    net->push_back("recurrent", LastStepRnn(m.cell, d.sample_shape[1], widths[0]));
+    net->push_back("recurrent", RecurrentLayer(m.cell, d.sample_shape[1], widths[0], d.per_step));
   } else if (d.vocabulary > 0) {
     if (widths.size() != 2)
       throw Error("--model '" + excerpt(m.text) + "': --data '" + excerpt(d.name) + "' holds token ids: write EMBEDDING-HIDDEN, e.g. rnn:" + m.cell +
                   "-64-" + std::to_string(widths.back()));
     net->push_back("embedding", torch::nn::Embedding(d.vocabulary, widths[0]));
-    net->push_back("recurrent", LastStepRnn(m.cell, widths[0], widths[1]));
+    net->push_back("recurrent", RecurrentLayer(m.cell, widths[0], widths[1], d.per_step));
   } else {
     throw Error("--model '" + excerpt(m.text) + "' needs sequence data (fashion-mnist,sequence=rows, synthetic:adding,T=100) or token data "
                 "(text:DIR); --data '" + excerpt(d.name) + "' is neither");

@@ -38,7 +38,8 @@ struct ModelOptions {
 //                       global average pooling, a dense classifier.
 //   cnn                 the seed CNN: conv32-pool-conv64-pool-dense64-dense, input shape from the data.
 //   rnn:CELL-H          an LSTM / GRU / tanh RNN / ReLU RNN of H units on sequence data
-//                       (fashion-mnist,sequence=rows, synthetic:adding,T=100), dense on the last state.
+//                       (fashion-mnist,sequence=rows, synthetic:adding,T=100), dense on the last state
+//                       (on every step's state for data with a class per step: synthetic:copy).
 //   rnn:CELL-E-H        the same after an embedding of E (token data, text:DIR). CELL: tanh (or rnn), relu, lstm, gru.
 //   toy                 the seed's 5-10-1 regression net.
 // The first width must match the data's sample size; the last, its classes. The string form

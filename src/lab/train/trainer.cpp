@@ -29,6 +29,8 @@ struct Evaluation {
 };
 
 torch::Tensor loss_of(Loss loss, const torch::Tensor& out, const torch::Tensor& y, const DataSplits& d) {
+  // A class per step (N, steps, classes): the mean cross-entropy over every step of every sample.
+  if (d.per_step) return torch::nn::functional::cross_entropy(out.flatten(0, 1), y.flatten());
   if (loss == Loss::ce) return torch::nn::functional::cross_entropy(out, y);
   if (loss == Loss::mse) {
     if (d.task == Task::classification)
@@ -40,10 +42,18 @@ torch::Tensor loss_of(Loss loss, const torch::Tensor& out, const torch::Tensor& 
   return torch::binary_cross_entropy_with_logits(out, target);
 }
 
-double accuracy_count(const torch::Tensor& out, const torch::Tensor& y, const DataSplits& d) {
-  if (d.task != Task::classification) return 0.0;
-  return out.argmax(1).eq(y).sum().item<double>();
+// The batch's correct predictions (a 0-d float64 tensor, so the training loop reads it once per
+// epoch). A class per step: each sample counts the fraction of its steps right, leaving out steps
+// whose target is the blank class (the copy task's waiting steps; the loss covers them).
+torch::Tensor accuracy_sum(const torch::Tensor& out, const torch::Tensor& y, const DataSplits& d) {
+  if (d.task != Task::classification) return torch::zeros({}, torch::dtype(torch::kFloat64).device(out.device()));
+  if (!d.per_step) return out.argmax(1).eq(y).sum().to(torch::kFloat64);
+  const torch::Tensor scored = d.blank_class >= 0 ? y.ne(d.blank_class) : torch::ones_like(y, torch::kBool);
+  const torch::Tensor right = out.argmax(2).eq(y).logical_and(scored).sum(1).to(torch::kFloat64);
+  return (right / scored.sum(1).clamp_min(1).to(torch::kFloat64)).sum();
 }
+
+double accuracy_count(const torch::Tensor& out, const torch::Tensor& y, const DataSplits& d) { return accuracy_sum(out, y, d).item<double>(); }
 
 Evaluation evaluate(torch::nn::Sequential& model, const Dataset& set, Loss loss, const DataSplits& d,
                     const torch::Device& device) {
@@ -118,6 +128,9 @@ void validate(const TrainConfig& c) {
 }
 
 void check_loss(const TrainConfig& config, const DataSplits& data) {
+  if (data.per_step && config.loss != Loss::ce && config.loss != Loss::automatic)
+    throw Error(std::string("--loss ") + (config.loss == Loss::mse ? "mse" : "bce") +
+                ": this data has a class per time step (the copy task), trained with cross-entropy; use --loss ce (the default)");
   if (config.loss == Loss::ce && data.task != Task::classification)
     throw Error("--loss ce needs class labels; this data is a regression task (use --loss mse)");
   if (config.loss == Loss::bce && data.task == Task::regression) {
@@ -232,7 +245,7 @@ RunOutcome train(torch::nn::Sequential& model, const DataSplits& data, const Tra
       if (watched) monitor->after_update();
       ++global_step;
       loss_sum += lv * static_cast<double>(x.size(0));
-      if (data.task == Task::classification) correct += out.detach().argmax(1).eq(y).sum();
+      if (data.task == Task::classification) correct += accuracy_sum(out.detach(), y, data);
       if (config.progress && (s % 20 == 0 || s + 1 == steps)) draw_progress(epoch, config.epochs, s + 1, steps, lv);
     }
     if (config.progress) std::fprintf(stderr, "\r%80s\r", "");
