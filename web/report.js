@@ -326,6 +326,46 @@
     }
   }
 
+  // The monitor on a recurrent layer: weight_hh's spectral radius per gate block, and what of the
+  // last step's gradient reaches step 1, over training (each init's first seed).
+  function recurrentCharts(parent, e) {
+    const rec = e.recurrent || [];
+    if (!rec.length) return;
+    const inits = [...new Set(rec.map((r) => r.init))];
+    const gates = [...new Set(rec.map((r) => r.gate))];
+    const color = { field: 'init', type: 'nominal', title: 'init', sort: inits, legend: { symbolOpacity: 1, symbolType: 'stroke', labelLimit: 220 } };
+    const x = { field: 'step', type: 'quantitative', title: 'training step' };
+    const radius = rec.filter((r) => typeof r.spectral_radius === 'number');
+    chart(parent, { kind: 'recurrent-radius', experiment: e.id, series: uniqCount(radius.map((r) => `${r.init}/${r.gate}`)) }, 'Recurrent weights: spectral radius during training',
+      `The largest |eigenvalue| of each gate block of weight_hh (${gates.join(', ')}; one dash per block), at every monitor snapshot of each init's first seed. Click a legend entry to show one init.`, {
+        width: 560, height: 260, data: { values: radius },
+        mark: { type: 'line', point: { filled: true, size: 18 } },
+        params: [pick('init')],
+        encoding: { x, y: { field: 'spectral_radius', type: 'quantitative', title: 'spectral radius of weight_hh', scale: { zero: false } }, color,
+          strokeDash: { field: 'gate', type: 'nominal', title: 'gate block', sort: gates }, detail: { field: 'gate' }, opacity: shown(1),
+          tooltip: [{ field: 'init' }, { field: 'gate' }, { field: 'step', type: 'quantitative' }, { field: 'spectral_radius', type: 'quantitative', title: 'spectral radius' }, { field: 'max_singular', type: 'quantitative', title: 'largest singular value' }] },
+      }, rec, [
+        { key: 'init', label: 'init' }, { key: 'step', label: 'step' }, { key: 'epoch', label: 'epoch' }, { key: 'gate', label: 'gate block' },
+        { key: 'spectral_radius', label: 'spectral radius' }, { key: 'max_singular', label: 'largest s' }, { key: 'min_singular', label: 'smallest s' },
+        { key: 'grad_ratio', label: 'grad ratio' }, { key: 'hidden_ratio', label: 'hidden ratio' },
+      ]);
+    const first = rec.filter((r) => r.gate === gates[0]);
+    const ratios = first.filter((r) => typeof r.grad_ratio === 'number' && r.grad_ratio > 0);
+    if (!ratios.length) return;
+    const zero = [...new Set(first.filter((r) => !(r.grad_ratio > 0)).map((r) => r.init))];
+    const ys = ratios.map((r) => r.grad_ratio);
+    chart(parent, { kind: 'recurrent-gradient', experiment: e.id, series: uniqCount(ratios.map((r) => r.init)) }, 'Gradient through time during training',
+      'rms dL/dh_1 / rms dL/dh_T on the snapshot\'s batch (L: the last step\'s prediction against a random cotangent): what of the last step\'s gradient reaches the first step. Log scale.' +
+        (zero.length ? ` Zero or undefined at some snapshots (in the table only): ${zero.join(', ')}.` : ''), {
+        width: 560, height: 260, data: { values: ratios },
+        mark: { type: 'line', point: { filled: true, size: 18 } },
+        params: [pick('init')],
+        encoding: { x, y: { field: 'grad_ratio', type: 'quantitative', title: 'gradient at step 1 / at the last step', scale: { type: 'log' }, axis: logAxisOf(ys) }, color, opacity: shown(1),
+          tooltip: [{ field: 'init' }, { field: 'step', type: 'quantitative' }, { field: 'grad_ratio', type: 'quantitative', title: 'grad ratio' }, { field: 'hidden_ratio', type: 'quantitative', title: 'hidden ratio' }] },
+      }, first, [{ key: 'init', label: 'init' }, { key: 'step', label: 'step' }, { key: 'epoch', label: 'epoch' }, { key: 'grad_ratio', label: 'grad ratio' }, { key: 'hidden_ratio', label: 'hidden ratio' }]);
+  }
+  const uniqCount = (xs) => new Set(xs).size;
+
   // ---- summaries: ranked table and pairwise tests ------------------------------------------------
   // extra: columns inserted after the init (e.g. the chosen value of a sweep's tuned keys).
   function rankedTable(parent, sum, extra) {
@@ -386,6 +426,7 @@
     curveCharts(s, { kind: 'curve', experiment: e.id }, e.curves, ['train_loss', 'test_loss', 'val_loss', 'train_acc', 'test_acc', 'val_acc']);
     histogramChart(s, e);
     heatmaps(s, e);
+    recurrentCharts(s, e);
     if (e.warnings.length) {
       s.append(el('h3', {}, 'Monitor warnings'));
       const ul = el('ul', { class: 'warnings' });
@@ -580,17 +621,60 @@
     ], 'Reproducibility'));
   }
 
+  // A study through time (rnn: models): gradient and hidden-state rms per step, one line per init.
+  function throughTime(p) {
+    const c = p.config || {};
+    const s = section(root, `Propagation through time ${p.id}: ${c.model || ''}`, `propagation-${p.id}`);
+    const inits = p.per_init.map((r) => r.init);
+    const what = {
+      grad_rms: ['Gradient rms against the time step', 'gradient rms, dL/dh_t',
+        'The gradient of the last step\'s prediction carried back through the recurrence: what reaches step t. '],
+      hidden_rms: ['Hidden-state rms against the time step', 'hidden-state rms, h_t', ''],
+    };
+    for (const [key, [title, label, lead]] of Object.entries(what)) {
+      const all = p.steps.filter((r) => r.what === key);
+      const rows = all.filter((r) => r.mean > 0 && r.lo > 0);
+      if (!rows.length) continue;
+      const zero = [...new Set(all.filter((r) => !(r.mean > 0)).map((r) => r.init))];
+      const y = { type: 'quantitative', title: label, scale: { type: 'log' }, axis: logAxisOf(rows.flatMap((r) => [r.lo, r.hi])) };
+      const x = { field: 'step', type: 'quantitative', title: 'time step', axis: { tickMinStep: 1 } };
+      const color = { field: 'init', type: 'nominal', title: 'init', sort: inits, legend: { symbolOpacity: 1, symbolType: 'stroke', labelLimit: 220 } };
+      chart(s, { kind: `through-time-${key === 'grad_rms' ? 'gradient' : 'hidden'}`, propagation: p.id }, title,
+        `${lead}Log scale; mean over seeds (line), the band spans the lowest to the highest seed.` +
+          (zero.length ? ` Exactly zero (underflow) at some steps, left off the log axis: ${zero.join(', ')}.` : '') + ' Click a legend entry to show one init.', {
+          width: 560, height: 280, data: { values: rows },
+          encoding: { x, color },
+          layer: [
+            { mark: { type: 'area', opacity: 0.18 }, encoding: { y: Object.assign({ field: 'lo' }, y), y2: { field: 'hi' }, opacity: shown(0.18) } },
+            { params: [pick('init')], mark: { type: 'line', strokeWidth: 2 }, encoding: { y: Object.assign({ field: 'mean' }, y), opacity: shown(1),
+              tooltip: [{ field: 'init' }, { field: 'step', type: 'quantitative' }, { field: 'mean', type: 'quantitative', title: label }, { field: 'n', type: 'quantitative', title: 'seeds' }] } },
+          ],
+        }, all, [{ key: 'init', label: 'init' }, { key: 'step', label: 'step' }, { key: 'mean', label: `${label} (mean)` }, { key: 'lo', label: 'lowest seed' }, { key: 'hi', label: 'highest seed' }]);
+    }
+    s.append(table([
+      { key: 'init', label: 'init' }, { key: 'grad_ratio', label: 'grad ratio (step 1 / last)' }, { key: 'hidden_ratio', label: 'hidden ratio (last / step 1)' },
+      { key: 'seeds', label: 'seeds' }, { key: 'verdict', label: 'verdict' },
+    ], p.per_init, p.thresholds ? `Verdict on the grad ratio: vanishing below ${num(p.thresholds.vanishing_below)}, exploding above ${num(p.thresholds.exploding_above)}` : null));
+    s.append(table([
+      { key: 'init', label: 'init' }, { key: 'gate', label: 'gate block' }, { key: 'spectral_radius', label: 'spectral radius' },
+      { key: 'max_singular', label: 'largest singular value' }, { key: 'min_singular', label: 'smallest singular value' },
+    ], p.blocks, 'weight_hh at init, per gate block (the first seed)'));
+    s.append(table([{ key: 'k', label: 'what', format: (v) => v }, { key: 'v', label: 'value', format: (v) => v }], [
+      { k: 'command', v: p.command }, { k: 'created', v: p.created }, { k: 'versions and machine', v: p.versions }, { k: 'configuration', v: JSON.stringify(c) },
+    ], 'Reproducibility'));
+  }
+
   // ---- the page ----------------------------------------------------------------------------------
   const header = el('header', {}, el('h1', {}, 'initlab report'), el('p', {}, `From the results database ${data.source}.`));
   const toc = el('ul', { class: 'toc' });
   for (const sw of data.sweeps || []) toc.append(el('li', {}, el('a', { href: `#sweep-${sw.id}` }, `Sweep ${sw.id}: ${sw.name}`)));
   for (const e of data.experiments) toc.append(el('li', {}, el('a', { href: `#experiment-${e.id}` }, experimentTitle(e))));
-  for (const p of data.propagations) toc.append(el('li', {}, el('a', { href: `#propagation-${p.id}` }, `Signal propagation ${p.id}: ${(p.config || {}).model || ''}`)));
+  for (const p of data.propagations) toc.append(el('li', {}, el('a', { href: `#propagation-${p.id}` }, `${p.kind === 'through_time' ? 'Propagation through time' : 'Signal propagation'} ${p.id}: ${(p.config || {}).model || ''}`)));
   header.append(el('nav', { 'aria-label': 'contents' }, toc));
   root.append(header);
   for (const sw of data.sweeps || []) sweep(sw);
   for (const e of data.experiments) experiment(e);
-  for (const p of data.propagations) propagation(p);
+  for (const p of data.propagations) (p.kind === 'through_time' ? throughTime : propagation)(p);
   Promise.all(pending).then(() => {
     report.done = true;
     document.body.setAttribute('data-ready', 'true');

@@ -16,6 +16,8 @@
 #include "experiments/propagate.hpp"
 #include "experiments/propagate_json.hpp"
 #include "experiments/through_time.hpp"
+#include "experiments/through_time_json.hpp"
+#include "store/json_text.hpp"
 #include "initlab/byte_size.hpp"
 #include "initlab/error.hpp"
 #include "initlab/spec.hpp"
@@ -36,28 +38,43 @@ struct PropagateOptions {
   std::uint64_t max_memory = 0;  // bytes; 0: the memory available now
 };
 
+// --db / --report: the configuration is stored as JSON, so its text must be UTF-8 (said before
+// anything runs), and the report must not overwrite the database.
+void check_outputs(PropagateOptions& o) {
+  if (!o.report.empty() && o.db.empty()) o.db = "initlab-results.db";
+  if (o.db.empty()) return;
+  lab::require_utf8("--model", o.config.model);
+  lab::require_utf8("--input", o.config.input);
+  for (const auto& i : o.config.inits) lab::require_utf8("--init", i);
+  if (!o.report.empty()) refuse_overwriting_input("--report", o.report, {{"results database", o.db}});
+}
+
+// Stores a study (and writes its report) when --db / --report asked for it.
+void store_study(const PropagateOptions& o, nlohmann::json config, const nlohmann::json& results) {
+  if (o.db.empty()) return;
+  lab::PropagationRecord record;
+  record.config = config.dump();
+  record.command = command_line();
+  record.results = results.dump();
+  const std::int64_t id = lab::Recorder(o.db).add_propagation(record);
+  fmt::print(stderr, "initlab: stored as propagation study {} in {}\n", id, o.db);
+  if (o.report.empty()) return;
+  lab::ReportSelection selection;
+  selection.propagation = id;
+  write_report_file(o.db, selection, o.report);
+}
+
 // rnn: models: the hidden state and the gradient through time, and weight_hh's spectrum.
-void run_through_time(const PropagateOptions& o) {
-  if (!o.db.empty() || !o.report.empty())
-    throw Error("--db / --report: a recurrent model's study (through time) is printed and given as --json, not stored yet");
+void run_through_time(PropagateOptions& o) {
+  check_outputs(o);
   const auto results = lab::propagate_through_time(o.config);
   if (isatty(STDERR_FILENO) == 1) fmt::print(stderr, "\r\033[K");
+  const nlohmann::json json = lab::through_time_json(results);
+  nlohmann::json config = lab::propagate_config_json(o.config);
+  config["kind"] = "through_time";
+  store_study(o, config, json);
   if (o.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : results) {
-      nlohmann::json seeds = nlohmann::json::array(), blocks = nlohmann::json::array();
-      for (const auto& s : r.seeds) {
-        nlohmann::json steps = nlohmann::json::array();
-        for (const auto& t : s) steps.push_back({{"step", t.step}, {"hidden_rms", t.hidden_rms}, {"grad_rms", t.grad_rms}});
-        seeds.push_back(steps);
-      }
-      for (const auto& b : r.blocks)
-        blocks.push_back({{"gate", b.gate}, {"spectral_radius", b.spectral_radius}, {"max_singular", b.max_singular}, {"min_singular", b.min_singular}});
-      out.push_back({{"init", r.init}, {"sweep_value", r.sweep_value ? nlohmann::json(*r.sweep_value) : nlohmann::json()},
-                     {"grad_ratio", r.grad_ratio}, {"hidden_ratio", r.hidden_ratio}, {"verdict", r.verdict}, {"weight_hh", blocks},
-                     {"seeds", seeds}});
-    }
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", json.dump(2));
     return;
   }
   if (results.size() == 1) {
@@ -98,23 +115,10 @@ void run_propagate(PropagateOptions& o) {
     run_through_time(o);
     return;
   }
-  if (!o.report.empty() && o.db.empty()) o.db = "initlab-results.db";
-  if (!o.report.empty()) refuse_overwriting_input("--report", o.report, {{"results database", o.db}});
+  check_outputs(o);
   const auto results = lab::propagate(o.config);
   if (terminal) fmt::print(stderr, "\r\033[K");
-  if (!o.db.empty()) {
-    lab::PropagationRecord record;
-    record.config = lab::propagate_config_json(o.config).dump();
-    record.command = command_line();
-    record.results = lab::propagation_json(results).dump();
-    const std::int64_t id = lab::Recorder(o.db).add_propagation(record);
-    fmt::print(stderr, "initlab: stored as propagation study {} in {}\n", id, o.db);
-    if (!o.report.empty()) {
-      lab::ReportSelection selection;
-      selection.propagation = id;
-      write_report_file(o.db, selection, o.report);
-    }
-  }
+  store_study(o, lab::propagate_config_json(o.config), lab::propagation_json(results));
   if (o.json) {
     fmt::print("{}\n", lab::propagation_json(results).dump(2));
     return;

@@ -103,4 +103,14 @@ if command -v prlimit > /dev/null; then
   [ "$rc" != 0 ] && [ "$rc" != 139 ] && [ "$(grep -c 'initlab: ' fs2.err)" = 1 ] && [ "$after" = "ok $fs_runs" ] && ok \
     || { bad "compare over a file-size limit: rc=$rc after='$after' (want 'ok $fs_runs')"; cat fs2.err; }
 fi
+# A path that is not UTF-8 (a Latin-1 file name): refused before any run, since specs are stored as
+# JSON; it used to train and then fail with the JSON library's "invalid UTF-8 byte" (exit 1).
+latin1=$(printf 'd\xff.csv')
+cp data.csv "$latin1"
+one_error non_utf8_data "is not UTF-8 text (invalid UTF-8 byte at index" "$bin" compare --model mlp:2-8-2 --data "csv:$latin1,label=y" \
+  --inits zeros,he_normal --seeds 2 --epochs 1 --db U.db --json --jobs 1 && [ ! -e U.db ] && ok || bad "a non-UTF-8 --data path"
+one_error non_utf8_propagate_db "is not UTF-8 text" "$bin" propagate --model mlp:2-8-2 --input "data:csv:$latin1,label=y" --init he_normal --db U.db \
+  && [ ! -e U.db ] && ok || bad "propagate --db with a non-UTF-8 --input"
+"$bin" propagate --model mlp:2-8-2 --input "data:csv:$latin1,label=y" --init he_normal --json > u.json 2> u.err && $py -c "import json; json.load(open('u.json'))" \
+  && ok || { bad "propagate --json with a non-UTF-8 --input (not stored)"; cat u.err; }
 finish

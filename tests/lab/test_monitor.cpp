@@ -185,7 +185,7 @@ TEST(Monitor, StoredWithTheRunAndOldDatabasesAreUpgraded) {
   sqlite3_stmt* q = nullptr;
   sqlite3_prepare_v2(raw, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &q, nullptr);
   ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)), "3");
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)), "4");
   sqlite3_finalize(q);
   sqlite3_close(raw);
   // The schema-1 run is still there, readable, with its epoch and an empty owner.

@@ -282,6 +282,7 @@ TEST(RunResult, JsonRoundTripWithMonitorRowsAndNaN) {
   mon.snapshots.push_back({4, 1, "fc1", 0.1, 0.2, 0.3, 0.4, 0.5, 0.0, std::nan(""), 0.7, 0.8, 0.9});
   mon.histograms.push_back({"fc1", "init", -1, 1, {1, 2, 3}});
   mon.warnings.push_back({4, 1, "fc1", "dead_units", "fc1: dead"});
+  mon.recurrent.push_back({8, 2, "recurrent.lstm", "f", 0.95, 1.5, 0.01, std::nan(""), 3.5});  // from a worker too
   r.monitor = mon;
   const RunResult back = run_result_from_json(nlohmann::json::parse(run_result_json(r).dump()));
   EXPECT_EQ(back.status, RunStatus::diverged);
@@ -295,6 +296,13 @@ TEST(RunResult, JsonRoundTripWithMonitorRowsAndNaN) {
   EXPECT_EQ(back.monitor->snapshots[0].update_ratio, 0.9);
   EXPECT_EQ(back.monitor->histograms[0].counts, (std::vector<std::int64_t>{1, 2, 3}));
   EXPECT_EQ(back.monitor->warnings[0].message, "fc1: dead");
+  ASSERT_EQ(back.monitor->recurrent.size(), 1u);
+  const RecurrentSnapshot& rs = back.monitor->recurrent[0];
+  EXPECT_EQ(rs.step, 8);
+  EXPECT_EQ(rs.gate, "f");
+  EXPECT_EQ(rs.min_singular, 0.01);
+  EXPECT_TRUE(std::isnan(rs.grad_ratio));
+  EXPECT_EQ(rs.hidden_ratio, 3.5);
 }
 
 TEST(Summary, PairsBySeedWhereRunsShareSeedsAndCorrectsForMany) {

@@ -83,6 +83,24 @@ function expected(data, chart) {
     }
     return { line: series.size, symbolItems: measured };
   }
+  if (chart.kind === 'recurrent-radius') {
+    const e = data.experiments.find((x) => x.id === chart.experiment);
+    const rows = e.recurrent.filter((r) => typeof r.spectral_radius === 'number');
+    return { line: uniq(rows.map((r) => `${r.init}/${r.gate}`)), symbolItems: rows.length };
+  }
+  if (chart.kind === 'recurrent-gradient') {
+    const e = data.experiments.find((x) => x.id === chart.experiment);
+    const gate = e.recurrent[0].gate;
+    const rows = e.recurrent.filter((r) => r.gate === gate && typeof r.grad_ratio === 'number' && r.grad_ratio > 0);
+    return { line: uniq(rows.map((r) => r.init)), symbolItems: rows.length };
+  }
+  if (chart.kind === 'through-time-gradient' || chart.kind === 'through-time-hidden') {
+    // One line and one band per init with a positive value (a log axis), over every step.
+    const p = data.propagations.find((x) => x.id === chart.propagation);
+    const key = chart.kind === 'through-time-gradient' ? 'grad_rms' : 'hidden_rms';
+    const rows = p.steps.filter((r) => r.what === key && r.mean > 0 && r.lo > 0);
+    return { line: uniq(rows.map((r) => r.init)), area: uniq(rows.map((r) => r.init)) };
+  }
   throw new Error(`unknown chart kind ${chart.kind}`);
 }
 
@@ -151,7 +169,7 @@ function expected(data, chart) {
   if (result.charts.length === 0) fail('no charts');
   if (result.fallbacks !== result.charts.length) fail(`${result.fallbacks} fallback tables for ${result.charts.length} charts`);
   const kinds = new Set(result.charts.map((c) => c.kind));
-  for (const k of ['curve', 'histogram', 'heatmap', 'sweep-final', 'layers', 'sweep-heatmap', 'sweep-curve']) if (!kinds.has(k)) fail(`no ${k} chart`);
+  for (const k of ['curve', 'histogram', 'heatmap', 'sweep-final', 'layers', 'sweep-heatmap', 'sweep-curve', 'through-time-gradient', 'through-time-hidden', 'recurrent-radius', 'recurrent-gradient']) if (!kinds.has(k)) fail(`no ${k} chart`);
   for (const { got, want } of result.formats) if (got !== want) fail(`number format: got '${got}', expected '${want}'`);
   // A headline above every experiment and every tuned sweep slice; a caption on every pairs table.
   const sweeps = result.data.sweeps || [];

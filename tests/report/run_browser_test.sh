@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The HTML report end to end: a small real experiment (with the training monitor), two tiny
-# sweeps (a 2-lr x 2-init tune, and a 2-point grid without tune) and two propagation studies into
+# The HTML report end to end: two small real experiments (with the training monitor; one an LSTM), two tiny
+# sweeps (a 2-lr x 2-init tune, and a 2-point grid without tune), two propagation studies and one
+# through time (an RNN) into
 # one database, `initlab report`, then headless Chromium checks the page
 # (tests/report/browser_test.cjs) and saves a screenshot under the build folder. Also the
 # report command's errors: exit 2, one line, no file written.
@@ -45,6 +46,10 @@ TOML
 "$bin" propagate --model mlp:64-64x6 --activation relu --init 'normal:std=logspace(1e-3,1,6)' --batch 128 --db r.db > /dev/null 2> p.err && ok || { bad "propagate sweep"; cat p.err; }
 "$bin" propagate --model mlp:64-64x6 --activation tanh --init xavier_normal --init orthogonal --batch 128 --bias-std 0.05 --report prop.html --db r.db > /dev/null 2> q.err \
   && [ -s prop.html ] && ok || { bad "propagate --report"; cat q.err; }
+"$bin" compare --model rnn:lstm-8 --data synthetic:adding,T=12,n=400 --inits chrono,rnn_orthogonal --seeds 1 --epochs 2 --batch 32 \
+  --monitor-every 4 --db r.db --quiet > /dev/null 2> rc.err && ok || { bad "compare an LSTM with the monitor"; cat rc.err; }
+"$bin" propagate --model rnn:relu-16 --input gaussian:20x2 --init irnn --init normal:std=0.001 --seeds 2 --batch 32 --db r.db > /dev/null 2> t.err \
+  && ok || { bad "propagate through time --db"; cat t.err; }
 "$bin" report r.db -o report.html 2> rep.err && [ -s report.html ] && ok || { bad "report"; cat rep.err; }
 if node "$here/browser_test.cjs" report.html "$build/report-screenshot.png" > browser.txt 2>&1; then ok; else bad "browser"; fi
 cat browser.txt

@@ -106,13 +106,16 @@ nlohmann::json run_result_json(const RunResult& r) {
   j["epochs"] = nlohmann::json::array();
   for (const auto& m : r.epochs) j["epochs"].push_back(epoch_json(m));
   if (r.monitor) {
-    nlohmann::json snaps = nlohmann::json::array(), hists = nlohmann::json::array(), warns = nlohmann::json::array();
+    nlohmann::json snaps = nlohmann::json::array(), hists = nlohmann::json::array(), warns = nlohmann::json::array(),
+                   recurrent = nlohmann::json::array();
     for (const auto& s : r.monitor->snapshots)
       snaps.push_back({s.step, s.epoch, s.layer, s.weight_mean, s.weight_std, s.weight_norm, s.act_mean, s.act_std, s.dead,
                        s.saturated, s.grad_std, s.grad_norm, s.update_ratio});
     for (const auto& h : r.monitor->histograms) hists.push_back({h.layer, h.stage, h.lo, h.hi, h.counts});
     for (const auto& w : r.monitor->warnings) warns.push_back({w.step, w.epoch, w.layer, w.kind, w.message});
-    j["monitor"] = {{"snapshots", snaps}, {"histograms", hists}, {"warnings", warns}};
+    for (const auto& s : r.monitor->recurrent)
+      recurrent.push_back({s.step, s.epoch, s.layer, s.gate, s.spectral_radius, s.max_singular, s.min_singular, s.grad_ratio, s.hidden_ratio});
+    j["monitor"] = {{"snapshots", snaps}, {"histograms", hists}, {"warnings", warns}, {"recurrent", recurrent}};
   }
   return j;
 }
@@ -137,6 +140,9 @@ RunResult run_result_from_json(const nlohmann::json& j) {
       for (const auto& w : j["monitor"].at("warnings"))
         m.warnings.push_back({w[0].get<std::int64_t>(), w[1].get<int>(), w[2].get<std::string>(), w[3].get<std::string>(),
                               w[4].get<std::string>()});
+      for (const auto& s : j["monitor"].at("recurrent"))
+        m.recurrent.push_back({s[0].get<std::int64_t>(), s[1].get<int>(), s[2].get<std::string>(), s[3].get<std::string>(), real(s[4]),
+                               real(s[5]), real(s[6]), real(s[7]), real(s[8])});
       r.monitor = std::move(m);
     }
     return r;

@@ -7,10 +7,17 @@
 #include "initlab/philox.hpp"
 #include "initlab/spec.hpp"
 #include "netinit/network_init.hpp"
+#include "store/json_text.hpp"
 
 namespace initlab::lab {
 
 void parse_run_spec(RunSpec& spec) {
+  // Stored and sent to workers as JSON: UTF-8 only, said before anything trains.
+  require_utf8("--model", spec.model);
+  require_utf8("--data", spec.data);
+  require_utf8("--init", spec.init);
+  require_utf8("--bias", spec.bias);
+  for (const auto& o : spec.overrides) require_utf8("--override", o);
   auto parsed = std::make_shared<ParsedSpec>();
   parsed->model = parse_model_spec(spec.model);
   parsed->data = parse_data_spec(spec.data);

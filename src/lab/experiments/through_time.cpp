@@ -20,8 +20,6 @@
 namespace initlab::lab {
 namespace {
 
-double rms(const torch::Tensor& t) { return t.defined() ? t.to(torch::kFloat64).pow(2).mean().sqrt().item<double>() : 0.0; }
-
 // The data the study pushes through, without labels: sequence or token data, or Gaussian sequences.
 DataSplits input_data(const PropagateConfig& c, const ModelSpec& model) {
   const std::string& in = c.input;
@@ -72,27 +70,16 @@ Measured measure(const PropagateConfig& c, const ModelSpec& model, const DataSpl
   plan.sequence_length = sequence_length(d);
   libtorch::apply_plan(*net, plan);
   net->eval();
-  Unrolled u = unroll_recurrent(net, input);
-  torch::Tensor out;
-  for (const auto& child : net->named_children())
-    if (child.key() == "fc") out = child.value()->as<torch::nn::Linear>()->forward(u.hidden.back());
-  auto gen = at::detail::createCPUGenerator(seed ^ 0x9e3779b97f4a7c15ULL);  // the cotangent's own stream
-  (out * torch::randn(out.sizes(), gen)).sum().backward();
+  const Unrolled u = unroll_recurrent(net, input);
+  const StepRms r = gradient_through_time(net, u, seed);
   Measured m;
   for (std::size_t t = 0; t < u.hidden.size(); ++t) {
-    const double h = rms(u.hidden[t]), g = rms(u.hidden[t].grad());
+    const double h = r.hidden[t], g = r.grad[t];
     m.nan = m.nan || std::isnan(h) || std::isnan(g);
     m.inf = m.inf || std::isinf(h) || std::isinf(g);
     m.steps.push_back({static_cast<int>(t + 1), h, g});
   }
-  if (spectrum) {
-    torch::NoGradGuard no_grad;
-    const auto blocks = u.weight_hh.detach().to(torch::kFloat64).chunk(static_cast<std::int64_t>(u.gates.size()), 0);
-    for (std::size_t k = 0; k < blocks.size(); ++k) {
-      const torch::Tensor s = at::linalg_svdvals(blocks[k]);
-      m.blocks.push_back({u.gates[k], at::linalg_eigvals(blocks[k]).abs().max().item<double>(), s.max().item<double>(), s.min().item<double>()});
-    }
-  }
+  if (spectrum) m.blocks = gate_spectra(u);
   return m;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "experiments/propagate.hpp"  // PropagateConfig, thresholds
+#include "models/recurrent_unroll.hpp"  // RecurrentBlock
 
 namespace initlab::lab {
 
@@ -14,13 +15,6 @@ struct TimeStep {
   int step = 0;             // 1-based
   double hidden_rms = 0;    // sqrt(mean h_t^2) over the batch and units
   double grad_rms = 0;      // sqrt(mean (dL/dh_t)^2): L = fc(h_T) . cotangent, through the recurrence
-};
-
-// The spectrum of one gate block of weight_hh (LSTM i, f, g, o; GRU r, z, n; one block for a plain RNN).
-struct RecurrentBlock {
-  std::string gate;
-  double spectral_radius = 0;  // max |eigenvalue|
-  double max_singular = 0, min_singular = 0;
 };
 
 struct ThroughTime {

@@ -6,6 +6,23 @@
 
 namespace initlab::lab {
 
+namespace {
+
+double rms(const torch::Tensor& t) { return t.defined() ? t.detach().to(torch::kFloat64).pow(2).mean().sqrt().item<double>() : 0.0; }
+
+bool is_recurrent(torch::nn::Module* m) {
+  return dynamic_cast<torch::nn::LSTMImpl*>(m) != nullptr || dynamic_cast<torch::nn::GRUImpl*>(m) != nullptr ||
+         dynamic_cast<torch::nn::RNNImpl*>(m) != nullptr;
+}
+
+}  // namespace
+
+bool has_recurrent_layer(torch::nn::Sequential& net) {
+  for (const auto& item : net->named_modules("", /*include_self=*/false))
+    if (is_recurrent(item.value().get())) return true;
+  return false;
+}
+
 Unrolled unroll_recurrent(torch::nn::Sequential& net, const torch::Tensor& x) {
   Unrolled u;
   torch::Tensor w_ih, w_hh, b_ih, b_hh;
@@ -50,10 +67,39 @@ Unrolled unroll_recurrent(torch::nn::Sequential& net, const torch::Tensor& x) {
     } else {
       h = u.cell == "relu" ? torch::relu(xi + hh) : torch::tanh(xi + hh);
     }
-    if (h.requires_grad()) h.retain_grad();
     u.hidden.push_back(h);
   }
   return u;
+}
+
+std::vector<RecurrentBlock> gate_spectra(const Unrolled& u) {
+  torch::NoGradGuard no_grad;
+  std::vector<RecurrentBlock> out;
+  const auto blocks = u.weight_hh.detach().to(torch::kFloat64).cpu().chunk(static_cast<std::int64_t>(u.gates.size()), 0);
+  for (std::size_t k = 0; k < blocks.size(); ++k) {
+    const torch::Tensor s = at::linalg_svdvals(blocks[k]);
+    out.push_back({u.gates[k], at::linalg_eigvals(blocks[k]).abs().max().item<double>(), s.max().item<double>(), s.min().item<double>()});
+  }
+  return out;
+}
+
+StepRms gradient_through_time(torch::nn::Sequential& net, const Unrolled& u, std::uint64_t seed) {
+  StepRms r;
+  for (const auto& h : u.hidden) r.hidden.push_back(rms(h));
+  torch::Tensor out;
+  for (const auto& child : net->named_children())
+    if (auto* fc = dynamic_cast<torch::nn::LinearImpl*>(child.value().get()); fc && child.key() == "fc") out = fc->forward(u.hidden.back());
+  if (!out.defined()) throw Error("the model has no dense layer 'fc' after its recurrent layer (rnn:CELL-H models have one)");
+  if (!out.requires_grad()) {  // no graph (parameters frozen or grad mode off): nothing reaches any step
+    r.grad.assign(u.hidden.size(), 0.0);
+    return r;
+  }
+  auto gen = at::detail::createCPUGenerator(seed ^ 0x9e3779b97f4a7c15ULL);  // the cotangent's own stream
+  const torch::Tensor cotangent = torch::randn(out.sizes(), gen, torch::TensorOptions().dtype(out.scalar_type())).to(out.device());
+  const auto grads = torch::autograd::grad({(out * cotangent).sum()}, u.hidden, /*grad_outputs=*/{}, /*retain_graph=*/false,
+                                           /*create_graph=*/false, /*allow_unused=*/true);
+  for (const auto& g : grads) r.grad.push_back(rms(g));
+  return r;
 }
 
 }  // namespace initlab::lab

@@ -78,6 +78,7 @@ json experiment_json(ResultStore& store, const ExperimentRecord& e, const SweepM
   j["histograms"] = json::array();
   j["layer_stats"] = json::array();
   j["warnings"] = json::array();
+  j["recurrent"] = json::array();  // the monitor on a recurrent layer: weight_hh's spectrum and the gradient through time
   std::vector<std::string> seen;
   for (const auto& r : runs) {
     if (std::find(seen.begin(), seen.end(), r.init) != seen.end()) continue;
@@ -101,6 +102,11 @@ json experiment_json(ResultStore& store, const ExperimentRecord& e, const SweepM
     }
     for (const auto& w : store.warnings(r.id))
       j["warnings"].push_back({{"init", r.init}, {"layer", w.layer}, {"kind", w.kind}, {"step", w.step}, {"message", w.message}});
+    for (const auto& s : store.recurrent_stats(r.id))
+      j["recurrent"].push_back({{"init", r.init}, {"seed", r.seed}, {"step", s.step}, {"epoch", s.epoch}, {"layer", s.layer}, {"gate", s.gate},
+                                {"spectral_radius", finite_or_null(s.spectral_radius)}, {"max_singular", finite_or_null(s.max_singular)},
+                                {"min_singular", finite_or_null(s.min_singular)}, {"grad_ratio", finite_or_null(s.grad_ratio)},
+                                {"hidden_ratio", finite_or_null(s.hidden_ratio)}});
   }
   return j;
 }
@@ -120,10 +126,55 @@ const json& element(const json& j, std::size_t i) {
 }
 json sqrt_or_null(const json& v) { return v.is_number() ? json(std::sqrt(v.get<double>())) : json(); }
 
+// A study through time (rnn: models): per init its ratios, verdict and weight_hh's blocks, and per
+// step the hidden and gradient rms, the mean over seeds with the seeds' lowest and highest.
+json through_time_report(json j, const json& results) {
+  j["kind"] = "through_time";
+  j["per_init"] = json::array();
+  j["steps"] = json::array();
+  j["blocks"] = json::array();
+  const json& list = member(results, "results");
+  if (!list.is_array()) return j;
+  for (const auto& r : list) {
+    const json& seeds = member(r, "seeds");
+    if (!seeds.is_array() || seeds.empty()) continue;
+    const json& init = member(r, "init");
+    j["per_init"].push_back({{"init", init}, {"sweep_value", member(r, "sweep_value")}, {"grad_ratio", member(r, "grad_ratio")},
+                             {"hidden_ratio", member(r, "hidden_ratio")}, {"verdict", member(r, "verdict")}, {"seeds", seeds.size()}});
+    const json& blocks = member(r, "weight_hh");
+    if (blocks.is_array())
+      for (const auto& b : blocks)
+        j["blocks"].push_back({{"init", init}, {"gate", member(b, "gate")}, {"spectral_radius", member(b, "spectral_radius")},
+                               {"max_singular", member(b, "max_singular")}, {"min_singular", member(b, "min_singular")}});
+    const json& first = element(seeds, 0);
+    if (!first.is_array()) continue;
+    for (std::size_t k = 0; k < first.size(); ++k) {
+      for (const char* what : {"hidden_rms", "grad_rms"}) {
+        double sum = 0, lo = 0, hi = 0;
+        int n = 0;
+        for (const auto& s : seeds) {
+          const json& v = member(element(s, k), what);
+          if (!v.is_number()) continue;
+          const double x = v.get<double>();
+          lo = n ? std::min(lo, x) : x;
+          hi = n ? std::max(hi, x) : x;
+          sum += x;
+          ++n;
+        }
+        j["steps"].push_back({{"init", init}, {"step", member(element(first, k), "step")}, {"what", what},
+                              {"mean", n ? json(sum / n) : json()}, {"lo", n ? json(lo) : json()}, {"hi", n ? json(hi) : json()}, {"n", n}});
+      }
+    }
+  }
+  return j;
+}
+
 json propagation_report(const PropagationRecord& p) {
   json j = {{"id", p.id}, {"command", p.command}, {"created", p.created}, {"versions", p.versions}, {"config", parse_or_null(p.config)}};
   const json results = parse_or_null(p.results);
   j["thresholds"] = member(results, "thresholds");
+  if (member(results, "kind") == "through_time") return through_time_report(std::move(j), results);
+  j["kind"] = "layers";
   j["per_init"] = json::array();
   j["layers"] = json::array();
   const json& list = member(results, "results");

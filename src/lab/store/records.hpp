@@ -39,14 +39,30 @@ struct WeightHistogram {
 struct MonitorWarning {
   std::int64_t step = 0;
   int epoch = 0;
-  std::string layer, kind;  // vanishing_gradients | exploding_gradients | vanishing_activations | dead_units | saturation
+  std::string layer, kind;  // vanishing_gradients | exploding_gradients | vanishing_activations | dead_units | saturation |
+                            // vanishing_through_time | exploding_through_time
   std::string message;
+};
+
+// The recurrent layer on a monitored step (rnn: models), one row per gate block of weight_hh:
+// its spectrum, and what of the last step's gradient reaches the first step on the monitor's
+// batch (grad_ratio = rms dL/dh_1 / rms dL/dh_T, L = fc(h_T) . a Gaussian cotangent) with the
+// hidden state's growth (hidden_ratio = rms h_T / rms h_1); those two are the step's, the same on
+// every gate's row.
+struct RecurrentSnapshot {
+  std::int64_t step = 0;
+  int epoch = 0;
+  std::string layer;  // the recurrent module, e.g. recurrent.lstm
+  std::string gate;   // i f g o (LSTM) | r z n (GRU) | hh (RNN)
+  double spectral_radius = 0, max_singular = 0, min_singular = 0;
+  double grad_ratio = 0, hidden_ratio = 0;  // NaN: nothing reached the last step (stored as NULL)
 };
 
 struct MonitorRecord {
   std::vector<LayerSnapshot> snapshots;
   std::vector<WeightHistogram> histograms;
   std::vector<MonitorWarning> warnings;
+  std::vector<RecurrentSnapshot> recurrent;  // empty for models without a recurrent layer
 };
 
 // How a run ended. running: claimed by a worker that has not finished it (yet).

@@ -98,6 +98,10 @@ CREATE TABLE IF NOT EXISTS sweeps(
 CREATE TABLE IF NOT EXISTS sweep_points(
   sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE, point INTEGER NOT NULL,
   experiment_id INTEGER NOT NULL REFERENCES experiments(id), settings TEXT NOT NULL, PRIMARY KEY(sweep_id, point));
+CREATE TABLE IF NOT EXISTS recurrent_stats(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, step INTEGER NOT NULL, epoch INTEGER NOT NULL,
+  layer TEXT NOT NULL, gate TEXT NOT NULL, spectral_radius REAL, max_singular REAL, min_singular REAL, grad_ratio REAL,
+  hidden_ratio REAL, PRIMARY KEY(run_id, step, layer, gate));
 CREATE TABLE IF NOT EXISTS propagations(
   id INTEGER PRIMARY KEY, config TEXT NOT NULL, command TEXT NOT NULL, created TEXT NOT NULL, versions TEXT NOT NULL,
   results TEXT NOT NULL);
@@ -417,7 +421,27 @@ void ResultStore::insert_monitor(std::int64_t run_id, const MonitorRecord& monit
       warn.reset();
       warn.bind(1, run_id).bind(2, w.step).bind(3, static_cast<std::int64_t>(w.epoch)).bind(4, w.layer).bind(5, w.kind).bind(6, w.message).step();
     }
+    Statement rec(db_,
+                  "INSERT OR REPLACE INTO recurrent_stats(run_id, step, epoch, layer, gate, spectral_radius, max_singular, min_singular, "
+                  "grad_ratio, hidden_ratio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& r : monitor.recurrent) {
+      rec.reset();
+      rec.bind(1, run_id).bind(2, r.step).bind(3, static_cast<std::int64_t>(r.epoch)).bind(4, r.layer).bind(5, r.gate)
+          .bind(6, r.spectral_radius).bind(7, r.max_singular).bind(8, r.min_singular).bind(9, r.grad_ratio).bind(10, r.hidden_ratio).step();
+    }
   }
+}
+
+std::vector<RecurrentSnapshot> ResultStore::recurrent_stats(std::int64_t run_id) {
+  if (version_ < 4) return {};
+  Statement q(db_,
+              "SELECT step, epoch, layer, gate, spectral_radius, max_singular, min_singular, grad_ratio, hidden_ratio FROM recurrent_stats "
+              "WHERE run_id = ? ORDER BY step, rowid");
+  q.bind(1, run_id);
+  std::vector<RecurrentSnapshot> out;
+  const auto real = [&](int c) { return q.maybe(c).value_or(std::nan("")); };
+  while (q.step()) out.push_back({q.integer(0), static_cast<int>(q.integer(1)), q.text(2), q.text(3), real(4), real(5), real(6), real(7), real(8)});
+  return out;
 }
 
 std::vector<LayerSnapshot> ResultStore::layer_stats(std::int64_t run_id) {

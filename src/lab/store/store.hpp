@@ -17,8 +17,8 @@ namespace initlab::lab {
 
 // 1: experiments, runs, epochs. 2: + layer_stats, histograms, warnings (the training monitor),
 // propagations (`initlab propagate --db`). 3: + runs.owner / runs.heartbeat (claims), sweeps and
-// sweep_points (`initlab sweep`).
-inline constexpr int kSchemaVersion = 3;
+// sweep_points (`initlab sweep`). 4: + recurrent_stats (the monitor on recurrent models).
+inline constexpr int kSchemaVersion = 4;
 
 // A run claimed by a process on another machine whose heartbeat (written at every epoch) is
 // older than this is taken to be dead and may be claimed again.
@@ -67,6 +67,7 @@ class ResultStore {
   std::vector<LayerSnapshot> layer_stats(std::int64_t run_id);  // by step, layers in network order
   std::vector<WeightHistogram> histograms(std::int64_t run_id);
   std::vector<MonitorWarning> warnings(std::int64_t run_id);
+  std::vector<RecurrentSnapshot> recurrent_stats(std::int64_t run_id);  // by step, gates in weight_hh's order
 
   std::int64_t sweep(const SweepRecord& s);  // finds by key or inserts; returns the id
   void add_sweep_point(const SweepPointRecord& p);  // idempotent

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <optional>
 
+#include "models/recurrent_unroll.hpp"
+
 
 namespace initlab::lab {
 namespace {
@@ -36,7 +38,31 @@ TrainingMonitor::TrainingMonitor(torch::nn::Sequential& model, int every, int bi
     }
     layers_.push_back(std::move(w));
   }
+  recurrent_layer_ = has_recurrent_layer(model_);
   histogram("init");
+}
+
+void TrainingMonitor::watch_recurrent(const torch::Tensor& x) {
+  torch::AutoGradMode grad_on(true);  // its own graph, from the weights before this step's update
+  const Unrolled u = unroll_recurrent(model_, x);
+  const StepRms r = gradient_through_time(model_, u, static_cast<std::uint64_t>(step_));
+  // NaN when nothing reaches the last step (a zero output layer): no ratio, no warning.
+  const double grad_ratio = r.grad.back() > 0 ? r.grad.front() / r.grad.back() : std::nan("");
+  const double hidden_ratio = r.hidden.front() > 0 ? r.hidden.back() / r.hidden.front() : std::nan("");
+  for (const auto& b : gate_spectra(u))
+    recurrent_.push_back({step_, epoch_, u.name, b.gate, b.spectral_radius, b.max_singular, b.min_singular, grad_ratio, hidden_ratio});
+  LayerSnapshot where;
+  where.step = step_, where.epoch = epoch_, where.layer = u.name;
+  const std::string steps = std::to_string(u.hidden.size());
+  if (std::isnan(grad_ratio)) return;
+  if (grad_ratio < kVanishingThroughTime)
+    warn(where, "vanishing_through_time",
+         "the gradient reaching step 1 is " + g(grad_ratio) + " x the last step's over " + steps + " steps (below " + g(kVanishingThroughTime) +
+             ": vanishing gradients through time)");
+  else if (grad_ratio > kExplodingThroughTime || (std::isinf(r.grad.front()) && r.grad.back() > 0))
+    warn(where, "exploding_through_time",
+         "the gradient reaching step 1 is " + g(grad_ratio) + " x the last step's over " + steps + " steps (above " + g(kExplodingThroughTime) +
+             ": exploding gradients through time)");
 }
 
 torch::Tensor TrainingMonitor::flat_weights(const Watched& w) const {
@@ -51,6 +77,7 @@ torch::Tensor TrainingMonitor::forward(const torch::Tensor& x, std::int64_t step
   epoch_ = epoch;
   pending_.clear();
   activation_.clear();
+  if (recurrent_layer_) watch_recurrent(x);
   std::optional<torch::NoGradGuard> no_grad;
   if (!with_grad) no_grad.emplace();
   ProbedForward f = probed_forward(stages_, x, /*retain_pre_grad=*/false);

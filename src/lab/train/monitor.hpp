@@ -3,6 +3,8 @@
 // gradients' std and norm and the update-to-weight ratio; weight histograms at init and at the
 // end; a warning, once per layer and kind, when gradients vanish or explode, units die or
 // saturate, or the signal fades on its way forward. All statistics of one snapshot are read back in a single device synchronization.
+// On a model with a recurrent layer, each snapshot also takes weight_hh's spectrum per gate block
+// and the gradient through time on the snapshot's batch (RecurrentSnapshot), before the update.
 #pragma once
 #include <torch/nn/modules/container/sequential.h>
 
@@ -24,6 +26,8 @@ inline constexpr double kExplodingUpdateRatio = 1.0;     // or an update larger 
 inline constexpr double kVanishingActivationRatio = 1e-3;  // a hidden layer's activation std below this x the first layer's
 inline constexpr double kDeadFraction = 0.5;             // more than half the units zero for the whole batch
 inline constexpr double kSaturatedFraction = 0.5;        // more than half the unit-sample pairs with |phi'| < 1e-2
+inline constexpr double kVanishingThroughTime = 1e-2;   // recurrent: rms dL/dh_1 below this x rms dL/dh_T (propagate's threshold)
+inline constexpr double kExplodingThroughTime = 1e2;    // ... above this
 
 class TrainingMonitor {
  public:
@@ -46,7 +50,8 @@ class TrainingMonitor {
   const std::vector<LayerSnapshot>& snapshots() const { return snapshots_; }
   const std::vector<WeightHistogram>& histograms() const { return histograms_; }
   const std::vector<MonitorWarning>& warnings() const { return warnings_; }
-  MonitorRecord record() const { return {snapshots_, histograms_, warnings_}; }
+  const std::vector<RecurrentSnapshot>& recurrent() const { return recurrent_; }
+  MonitorRecord record() const { return {snapshots_, histograms_, warnings_, recurrent_}; }
 
  private:
   struct Watched {
@@ -59,6 +64,7 @@ class TrainingMonitor {
   void histogram(const std::string& stage);
   void warn(const LayerSnapshot& s, const std::string& kind, const std::string& message);
   void check(std::size_t first);
+  void watch_recurrent(const torch::Tensor& x);
 
   torch::nn::Sequential model_;
   std::vector<Stage> stages_;
@@ -71,6 +77,8 @@ class TrainingMonitor {
   std::vector<LayerSnapshot> snapshots_;
   std::vector<WeightHistogram> histograms_;
   std::vector<MonitorWarning> warnings_;
+  bool recurrent_layer_ = false;
+  std::vector<RecurrentSnapshot> recurrent_;
   std::set<std::pair<std::string, std::string>> warned_;  // (layer, kind)
 };
 
