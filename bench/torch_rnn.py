@@ -4,31 +4,20 @@ steps of 28 pixels, standardized; LSTM of HIDDEN units, batch_first, a Linear he
 step; Adam lr 0.001, batch 64, shuffled each epoch), written as a typical PyTorch loop that tracks
 loss and accuracy like initlab's, then evaluates the 10,000 test images as initlab's epoch does.
 Usage: torch_rnn.py THREADS EPOCHS HIDDEN"""
-import gzip
 import json
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.nn as nn
+
+from torch_loop import fashion_mnist, train_epoch
 
 threads, epochs, hidden = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 torch.set_num_threads(threads)
 torch.manual_seed(0)
-root = "/usr/share/datasets/fashion-mnist/"
-
-
-def images(name):
-    return torch.tensor(np.frombuffer(gzip.open(root + name).read(), np.uint8, offset=16).reshape(-1, 28, 28), dtype=torch.float32)
-
-
-def labels(name):
-    return torch.tensor(np.frombuffer(gzip.open(root + name).read(), np.uint8, offset=8), dtype=torch.int64)
-
-
-x, y = images("train-images-idx3-ubyte.gz"), labels("train-labels-idx1-ubyte.gz")
-xt, yt = images("t10k-images-idx3-ubyte.gz"), labels("t10k-labels-idx1-ubyte.gz")
+x, y = fashion_mnist("train")
+xt, yt = fashion_mnist("t10k")
 mean, std = x.mean(), x.std()
 x, xt = (x - mean) / std, (xt - mean) / std
 
@@ -50,18 +39,7 @@ times = []
 for epoch in range(epochs):
     start = time.perf_counter()
     model.train()
-    order = torch.randperm(len(x))
-    total, correct = 0.0, 0
-    for i in range(0, len(x), 64):
-        idx = order[i:i + 64]
-        xb, yb = x[idx], y[idx]
-        opt.zero_grad()
-        out = model(xb)
-        loss = nn.functional.cross_entropy(out, yb)
-        loss.backward()
-        opt.step()
-        total += loss.item() * len(idx)
-        correct += (out.argmax(1) == yb).sum().item()
+    train_epoch(model, opt, x, y)
     model.eval()
     with torch.no_grad():
         test_correct = sum((model(xt[i:i + 1000]).argmax(1) == yt[i:i + 1000]).sum().item() for i in range(0, len(xt), 1000))

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <array>
 #include <cmath>
 
 #include "../common/error_of.hpp"
@@ -13,6 +14,7 @@
 #include "experiments/through_time.hpp"
 #include "initlab/initlab.hpp"
 #include "initlab/torch/apply.hpp"
+#include "models/fused_lstm.hpp"
 #include "models/models.hpp"
 #include "models/recurrent_unroll.hpp"
 #include "netinit/network_init.hpp"
@@ -35,6 +37,23 @@ DataOptions small(std::int64_t limit = 200) {
 }
 
 torch::Tensor param(torch::nn::Module& m, const std::string& name) { return m.named_parameters()[name]; }
+
+// A short Adam run of MODEL on the first LIMIT samples of DATA (no validation split), parsed.
+RunSpec adam_run(const std::string& model, const std::string& data, std::int64_t limit, double lr, int batch, int epochs,
+                 const std::string& init) {
+  RunSpec s;
+  s.model = model;
+  s.data = data;
+  s.data_options = small(limit);
+  s.train.optimizer = Optimizer::adam;
+  s.train.lr = lr;
+  s.train.batch = batch;
+  s.train.epochs = epochs;
+  s.init = init;
+  s.seed = 1;
+  parse_run_spec(s);
+  return s;
+}
 
 // ---- data ----------------------------------------------------------------------------------
 
@@ -152,17 +171,7 @@ TEST(CopyTask, TheLossCoversEveryStepTheAccuracyTheRecalledSymbols) {
   // An LSTM trained briefly on T = 5: the per-step loss and the recall accuracy as defined
   // (test_acc: the fraction of the 10 recalled symbols right, blanks left out); the baseline
   // cross-entropy 10 ln 8 / (T + 20) is what blanks then a uniform guess give.
-  RunSpec s;
-  s.model = "rnn:lstm-32";
-  s.data = "synthetic:copy,T=5,n=3000";
-  s.data_options = small(3000);
-  s.train.optimizer = Optimizer::adam;
-  s.train.lr = 0.01;
-  s.train.batch = 50;
-  s.train.epochs = 6;
-  s.init = "forget_bias";
-  s.seed = 1;
-  parse_run_spec(s);
+  RunSpec s = adam_run("rnn:lstm-32", "synthetic:copy,T=5,n=3000", 3000, 0.01, 50, 6, "forget_bias");
   const DataSplits d = load_data(parsed(s).data, s.data_options);
   const RunResult r = run_one(s, d, nullptr, {});
   ASSERT_EQ(r.status, RunStatus::done) << r.error;
@@ -388,20 +397,41 @@ TEST(ThroughTime, ChronoKeepsAnLstmsGradientOverLongSequences) {
   EXPECT_GT(r[1].grad_ratio, r[2].grad_ratio);
 }
 
+// ---- the fused LSTM ------------------------------------------------------------------------
+
+TEST(FusedLstm, ForwardAndEveryGradientAreLibTorchsLstm) {
+  // Against torch::nn::LSTM (LibTorch's own kernels and autograd): the hidden state at every
+  // step, and the gradients of a random projection of it in x and all four parameters; T = 1
+  // (no recurrence), forget and input gates away from 0.5 (chrono-like biases), and a long one.
+  for (const auto [n, steps, in, hidden] : {std::array<std::int64_t, 4>{3, 1, 5, 7}, {4, 6, 5, 7}, {2, 40, 3, 16}}) {
+    torch::manual_seed(steps);
+    torch::nn::LSTM reference(torch::nn::LSTMOptions(in, hidden).batch_first(true));
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& p : reference->parameters()) p.uniform_(-0.6, 0.6);
+      reference->all_weights()[2].narrow(0, hidden, hidden).fill_(2.0);
+    }
+    const torch::Tensor x = torch::randn({n, steps, in}, torch::requires_grad());
+    const torch::Tensor projection = torch::randn({n, steps, hidden});
+    const std::vector<torch::Tensor> w = reference->all_weights();
+    ASSERT_TRUE(fused_lstm_applies(x));
+    const torch::Tensor want = std::get<0>(reference(x));
+    const auto want_grads = torch::autograd::grad({(want * projection).sum()}, {x, w[0], w[1], w[2], w[3]});
+    const torch::Tensor got = fused_lstm(x, w[0], w[1], w[2], w[3]);
+    const auto got_grads = torch::autograd::grad({(got * projection).sum()}, {x, w[0], w[1], w[2], w[3]});
+    EXPECT_LT((got - want).abs().max().item<double>(), 1e-5) << steps;
+    const char* names[] = {"x", "weight_ih", "weight_hh", "bias_ih", "bias_hh"};
+    for (std::size_t k = 0; k < got_grads.size(); ++k)
+      EXPECT_LT((got_grads[k] - want_grads[k]).abs().max().item<double>(), 1e-4 * std::max(1.0, want_grads[k].abs().max().item<double>()))
+          << names[k] << " T=" << steps;
+  }
+  EXPECT_FALSE(fused_lstm_applies(torch::zeros({2, 3, 4}, torch::kFloat64)));
+}
+
 // ---- training ------------------------------------------------------------------------------
 
 TEST(RecurrentTraining, LstmOnFashionMnistRowsLearns) {
-  RunSpec s;
-  s.model = "rnn:lstm-32";
-  s.data = "fashion-mnist,sequence=rows";
-  s.data_options = small(3000);
-  s.train.optimizer = Optimizer::adam;
-  s.train.lr = 0.01;
-  s.train.batch = 64;
-  s.train.epochs = 2;
-  s.init = "chrono";
-  s.seed = 1;
-  parse_run_spec(s);
+  const RunSpec s = adam_run("rnn:lstm-32", "fashion-mnist,sequence=rows", 3000, 0.01, 64, 2, "chrono");
   const DataSplits d = load_data(parsed(s).data, s.data_options);
   const RunResult r = run_one(s, d, nullptr, {});
   ASSERT_EQ(r.status, RunStatus::done) << r.error;
@@ -414,17 +444,8 @@ TEST(RecurrentTraining, TheMonitorTracksWeightHhAndTheGradientThroughTime) {
   // gradient reaching step 1 is not vanishing); with N(0, 0.001^2) recurrent weights the radius is
   // about 0.001 sqrt(32) and the monitor warns, once, that the gradient vanishes through time.
   for (const std::string init : {"irnn", "normal:std=0.001"}) {
-    RunSpec s;
-    s.model = "rnn:relu-32";
-    s.data = "synthetic:adding,T=30,n=400";
-    s.data_options = small(400);
-    s.train.optimizer = Optimizer::adam;
-    s.train.lr = 0.001;
-    s.train.batch = 50;
-    s.train.epochs = 2;
-    s.init = init;
+    RunSpec s = adam_run("rnn:relu-32", "synthetic:adding,T=30,n=400", 400, 0.001, 50, 2, init);
     s.monitor_every = 3;
-    parse_run_spec(s);
     const DataSplits d = load_data(parsed(s).data, s.data_options);
     std::vector<std::string> warnings;
     RunCallbacks callbacks;

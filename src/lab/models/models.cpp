@@ -9,6 +9,7 @@
 
 #include "initlab/error.hpp"
 #include "initlab/number_text.hpp"
+#include "models/fused_lstm.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -176,7 +177,13 @@ struct RecurrentLayerImpl : torch::nn::Module {
     else rnn = register_module("rnn", torch::nn::RNN(torch::nn::RNNOptions(in, hidden).batch_first(true).nonlinearity(torch::kTanh)));
   }
   torch::Tensor forward(const torch::Tensor& x) {
-    const torch::Tensor out = cell_ == "lstm" ? std::get<0>(lstm(x)) : cell_ == "gru" ? std::get<0>(gru(x)) : std::get<0>(rnn(x));
+    torch::Tensor out;
+    if (cell_ == "lstm" && fused_lstm_applies(x)) {
+      const auto w = lstm->all_weights();  // weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0
+      out = fused_lstm(x, w[0], w[1], w[2], w[3]);
+    } else {
+      out = cell_ == "lstm" ? std::get<0>(lstm(x)) : cell_ == "gru" ? std::get<0>(gru(x)) : std::get<0>(rnn(x));
+    }
     return all_steps_ ? out : out.select(1, out.size(1) - 1);
   }
   std::string cell_;
