@@ -59,7 +59,7 @@ void TrainingMonitor::watch_recurrent(const torch::Tensor& x) {
     warn(where, "vanishing_through_time",
          "the gradient reaching step 1 is " + g(grad_ratio) + " x the last step's over " + steps + " steps (below " + g(kVanishingThroughTime) +
              ": vanishing gradients through time)");
-  else if (grad_ratio > kExplodingThroughTime || (std::isinf(r.grad.front()) && r.grad.back() > 0))
+  else if (grad_ratio > kExplodingThroughTime)  // an infinite gradient at step 1 over a finite last one is an infinite ratio
     warn(where, "exploding_through_time",
          "the gradient reaching step 1 is " + g(grad_ratio) + " x the last step's over " + steps + " steps (above " + g(kExplodingThroughTime) +
              ": exploding gradients through time)");
