@@ -26,6 +26,7 @@
 #include "models/footprint.hpp"
 #include "models/models.hpp"
 #include "models/probe.hpp"
+#include "models/vit.hpp"
 #include "netinit/network_init.hpp"
 #include "train/error_line.hpp"
 
@@ -74,7 +75,7 @@ torch::jit::Module load_script(const std::string& model) {
 Built build(const PropagateConfig& c, const Subject& subject, const std::string& init, std::uint64_t seed, const torch::Tensor& input) {
   const std::string bias = c.bias_std > 0 ? "normal:std=" + number_text(c.bias_std) : "zeros";
   const auto network = parse_network_init(init);  // lsuv, fixup, ...: drawn from their base, then applied (on this batch)
-  const auto plan = base_plan(network, init, bias, {}, GeneratorKind::philox, seed);
+  const auto plan = base_plan(network, init, bias, {}, GeneratorKind::philox, seed, subject.file ? std::vector<std::string>{} : model_rules(network, subject.model));
   Built b;
   if (subject.file) {
     b.script = load_script(c.model);

@@ -6,6 +6,7 @@
 #include "initlab/error.hpp"
 #include "initlab/philox.hpp"
 #include "initlab/spec.hpp"
+#include "models/vit.hpp"
 #include "netinit/network_init.hpp"
 #include "store/json_text.hpp"
 
@@ -22,7 +23,7 @@ void parse_run_spec(RunSpec& spec) {
   parsed->model = parse_model_spec(spec.model);
   parsed->data = parse_data_spec(spec.data);
   parsed->network = parse_network_init(spec.init);
-  parsed->plan = base_plan(parsed->network, spec.init, spec.bias, spec.overrides, spec.generator, 0);
+  parsed->plan = base_plan(parsed->network, spec.init, spec.bias, spec.overrides, spec.generator, 0, model_rules(parsed->network, parsed->model));
   parsed->canonical = parsed->network ? spec.init : format_spec(parsed->plan.weight);
   spec.parsed = std::move(parsed);
 }

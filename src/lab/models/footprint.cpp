@@ -71,6 +71,15 @@ ModelTally tally_lab_model(const ModelSpec& model, const std::vector<std::int64_
     if (tokens) t.layer(static_cast<double>(vocabulary) * e, steps * e);
     t.layer(gates * hd * (e + hd + 2), steps * (gates + 2) * hd);
     t.layer((hd + 1) * out, out);
+  } else if (model.kind == ModelKind::vit && sample.size() == 3) {
+    const VitSpec& v = model.vit;
+    const double d = static_cast<double>(v.dim), p = static_cast<double>(v.patch), h = static_cast<double>(v.heads),
+                 hidden = static_cast<double>(v.mlp_ratio) * d;
+    const double tokens = std::floor(static_cast<double>(sample[1]) / p) * std::floor(static_cast<double>(sample[2]) / p) + 1;
+    t.layer((static_cast<double>(sample[0]) * p * p + 1) * d + (tokens + 1) * d, tokens * d);
+    for (std::int64_t b = 0; b < v.layers; ++b)  // q, k, v, o; scores and their softmax; fc1 and its activation; norms and sums
+      t.layer(4 * (d + 1) * d + 2 * (d + 1) * hidden + 4 * d, tokens * (10 * d + 2 * hidden) + 2 * h * tokens * tokens, 1);
+    t.layer((d + 1) * out, out);
   } else if (model.kind == ModelKind::toy) {
     t.layer(60, 10);
     t.layer(11, 1);

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "initlab/error.hpp"
+#include "initlab/key_values.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -70,7 +71,47 @@ bool parse_positive(const std::string& t, std::int64_t& v) {
   return !t.empty() && ec == std::errc() && p == t.data() + t.size() && v > 0;
 }
 
+// vit:DIM-LAYERS-HEADS[,patch=7,mlp=4,norm=pre|post|none,act=gelu]: what the data must match
+// (image size, patches dividing it) is checked by the builder.
+VitSpec parse_vit(const std::string& spec, const std::string& arg) {
+  const std::string usage = "; expected vit:DIM-LAYERS-HEADS[,patch=7,mlp=4,norm=pre|post|none,act=gelu], e.g. vit:64-6-4";
+  const auto comma = arg.find(',');
+  const std::string sizes = arg.substr(0, comma);
+  VitSpec v;
+  std::int64_t* fields[] = {&v.dim, &v.layers, &v.heads};
+  std::size_t pos = 0;
+  for (int i = 0; i < 3; ++i) {
+    const auto dash = i < 2 ? sizes.find('-', pos) : std::string::npos;
+    if (i < 2 && dash == std::string::npos) throw Error("--model '" + excerpt(spec) + "' needs DIM-LAYERS-HEADS" + usage);
+    const std::string part = sizes.substr(pos, dash == std::string::npos ? std::string::npos : dash - pos);
+    if (!parse_positive(part, *fields[i]))
+      throw Error("--model '" + excerpt(spec) + "': '" + excerpt(part) + "' is not a positive " + (i == 0 ? "dimension" : i == 1 ? "number of layers" : "number of heads") + usage);
+    pos = dash + 1;
+  }
+  const KeyValues options(comma == std::string::npos ? std::string_view() : std::string_view(arg).substr(comma + 1),
+                          {"--model '" + excerpt(spec) + "'", "option", "vit", {"patch", "mlp", "norm", "act"}, {}});
+  constexpr std::int64_t kMaxSize = 1 << 20;
+  v.patch = options.integer("patch", v.patch, 1, kMaxSize);
+  v.mlp_ratio = options.integer("mlp", v.mlp_ratio, 1, 64);
+  const std::string norm = options.text("norm", "pre");
+  if (norm == "pre") v.norm = VitNorm::pre;
+  else if (norm == "post") v.norm = VitNorm::post;
+  else if (norm == "none") v.norm = VitNorm::none;
+  else throw Error("--model '" + excerpt(spec) + "': norm=" + excerpt(norm) + " is unknown; expected pre, post or none");
+  v.activation = options.text("act", "gelu");
+  if (v.dim > kMaxSize || v.heads > v.dim) throw Error("--model '" + excerpt(spec) + "': " + std::to_string(v.heads) + " heads for a dimension of " + std::to_string(v.dim) + usage);
+  if (v.dim % v.heads != 0)
+    throw Error("--model '" + excerpt(spec) + "': " + std::to_string(v.heads) + " heads do not divide the dimension " + std::to_string(v.dim) +
+                " (each head takes DIM / HEADS)");
+  if (v.layers > kMaxModelLayers / 6)  // six Linear layers per block
+    throw Error("--model '" + excerpt(spec) + "' has more than " + std::to_string(kMaxModelLayers) + " layers; at most " +
+                std::to_string(kMaxModelLayers) + " are accepted");
+  return v;
+}
+
 }  // namespace
+
+std::string to_string(VitNorm norm) { return norm == VitNorm::pre ? "pre" : norm == VitNorm::post ? "post" : "none"; }
 
 ModelSpec parse_model_spec(std::string_view text) {
   ModelSpec m;
@@ -113,11 +154,14 @@ ModelSpec parse_model_spec(std::string_view text) {
     if (m.blocks > kMaxModelLayers / 2)  // two convolutions per block (the memory estimate walks the blocks)
       throw Error("--model '" + excerpt(spec) + "' has more than " + std::to_string(kMaxModelLayers) + " layers; at most " +
                   std::to_string(kMaxModelLayers) + " are accepted");
+  } else if (kind == "vit" && !arg.empty()) {
+    m.kind = ModelKind::vit;
+    m.vit = parse_vit(spec, arg);
   } else if (kind == "toy" && arg.empty()) {
     m.kind = ModelKind::toy;
     m.widths = {5, 10, 1};
   } else {
-    throw Error("unknown --model '" + excerpt(spec) + "'; expected one of: mlp:IN-W-...-OUT, resmlp:IN-WxK-OUT, cnn, rescnn:CxK, rnn:tanh|relu|lstm|gru-HIDDEN, rnn:CELL-EMBEDDING-HIDDEN, toy");
+    throw Error("unknown --model '" + excerpt(spec) + "'; expected one of: mlp:IN-W-...-OUT, resmlp:IN-WxK-OUT, cnn, rescnn:CxK, rnn:tanh|relu|lstm|gru-HIDDEN, rnn:CELL-EMBEDDING-HIDDEN, vit:DIM-LAYERS-HEADS, toy");
   }
   return m;
 }

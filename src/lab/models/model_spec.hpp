@@ -14,7 +14,20 @@ namespace initlab::lab {
 inline constexpr std::size_t kMaxModelSpecLength = 1000;     // characters
 inline constexpr std::int64_t kMaxModelLayers = 100000;       // layers: widths in a list (NxK expanded) less the input
 
-enum class ModelKind { mlp, resmlp, cnn, rescnn, rnn, toy };
+enum class ModelKind { mlp, resmlp, cnn, rescnn, rnn, vit, toy };
+
+// Where a transformer block's LayerNorms sit: pre-LN x + f(LN(x)), post-LN LN(alpha x + f(x)), or
+// none (x + f(x): T-Fixup's setting).
+enum class VitNorm { pre, post, none };
+
+// vit:DIM-LAYERS-HEADS[,patch=7,mlp=4,norm=pre|post|none,act=gelu]
+struct VitSpec {
+  std::int64_t dim = 0, layers = 0, heads = 0;
+  std::int64_t patch = 7;      // square patches of PATCH x PATCH pixels
+  std::int64_t mlp_ratio = 4;  // the MLP's hidden width is mlp_ratio x dim
+  VitNorm norm = VitNorm::pre;
+  std::string activation = "gelu";  // the MLP's
+};
 
 struct ModelSpec {
   std::string text;                  // as written: the experiment's identity and every message
@@ -23,7 +36,10 @@ struct ModelSpec {
   std::int64_t channels = 0;         // rescnn
   std::int64_t blocks = 0;           // rescnn
   std::string cell;                  // rnn: tanh | relu | lstm | gru ("rnn" is read as tanh)
+  VitSpec vit;                       // vit
 };
+
+std::string to_string(VitNorm norm);
 
 // Throws Error naming the spec (an excerpt of it) and what to write instead. What the data must
 // match (input size, classes, images, tokens) is checked by build_model.

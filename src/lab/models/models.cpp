@@ -10,6 +10,7 @@
 #include "initlab/error.hpp"
 #include "initlab/number_text.hpp"
 #include "models/fused_lstm.hpp"
+#include "models/vit.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -261,6 +262,11 @@ torch::nn::Sequential build_model(const ModelSpec& spec, const DataSplits& data,
     case ModelKind::cnn: return seed_cnn(data, options);
     case ModelKind::rnn: return rnn_classifier(spec, data);
     case ModelKind::rescnn: return rescnn(spec, data, options);
+    case ModelKind::vit:
+      if (options.activation != ModelOptions{}.activation || options.batchnorm || options.dropout > 0)
+        throw Error("--model '" + excerpt(spec.text) + "': a vit takes its MLP's activation in the spec (act=gelu), has LayerNorm and no "
+                    "dropout; drop --activation, --batchnorm and --dropout");
+      return vision_transformer(spec, data);
     case ModelKind::toy:
       check_ends(spec.text, spec.widths, data);
       return mlp(spec.widths, options);

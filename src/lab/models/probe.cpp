@@ -6,6 +6,7 @@
 #include <map>
 
 #include "initlab/error.hpp"
+#include "models/vit.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -85,15 +86,25 @@ std::vector<Stage> stages_of(torch::nn::Sequential& net) {
   std::vector<Stage> out;
   const auto named = net->named_children();
   std::size_t i = 0;
+  const auto stage = [&](const std::string& name, torch::nn::Module& module, std::function<torch::Tensor(const torch::Tensor&)> forward) {
+    std::vector<std::pair<std::string, torch::Tensor>> params;
+    for (const auto& p : module.named_parameters(/*recurse=*/true)) params.emplace_back(p.key(), p.value());
+    Stage s = classify(name, module.name(), std::move(params));
+    s.forward = std::move(forward);
+    s.module = &module;
+    out.push_back(std::move(s));
+  };
   for (auto& any : *net) {
     const auto& child = named[i++];
-    std::vector<std::pair<std::string, torch::Tensor>> params;
-    for (const auto& p : child.value()->named_parameters(/*recurse=*/true)) params.emplace_back(p.key(), p.value());
-    Stage s = classify(child.key(), child.value()->name(), std::move(params));
+    if (auto* stack = dynamic_cast<TransformerStackImpl*>(child.value().get())) {  // one stage per block: blocks.0, blocks.1, ...
+      for (std::size_t b = 0; b < stack->blocks.size(); ++b) {
+        TransformerBlock block = stack->blocks[b];
+        stage(child.key() + "." + std::to_string(b), *block, [block](const torch::Tensor& in) mutable { return block(in); });
+      }
+      continue;
+    }
     torch::nn::AnyModule* m = &any;
-    s.forward = [m](const torch::Tensor& in) { return m->forward(in); };
-    s.module = child.value().get();
-    out.push_back(std::move(s));
+    stage(child.key(), *child.value(), [m](const torch::Tensor& in) { return m->forward(in); });
   }
   return out;
 }

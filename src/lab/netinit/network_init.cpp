@@ -16,6 +16,8 @@
 #include "models/models.hpp"
 #include "models/probe.hpp"
 #include "netinit/scheme_registry.hpp"
+#include "netinit/transformer_init.hpp"
+#include "models/vit.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -47,6 +49,28 @@ struct Rescalable {
   std::function<torch::Tensor(const torch::Tensor&)> forward;
 };
 
+// The Linear layers inside a vit's patch embedding or transformer block, in execution order, each
+// with a forward that runs the whole stage on the stage's input and returns that layer's output
+// (taken by a tap), so LSUV and datadep rescale every matrix of a transformer. Empty for other stages.
+std::vector<Rescalable> tapped_layers(const Stage& s) {
+  std::vector<Rescalable> out;
+  const auto tapped_forward = [](auto* module, const std::string& layer) {
+    return [module, layer](const torch::Tensor& x) {
+      torch::Tensor taken;
+      module->forward_tapped(x, [&](const std::string& name, const torch::Tensor& y) {
+        if (name == layer) taken = y;
+      });
+      return taken;
+    };
+  };
+  if (auto* e = s.module ? dynamic_cast<PatchEmbeddingImpl*>(s.module) : nullptr) {
+    out.push_back({s.name + ".proj", e->proj->weight, e->proj->bias, tapped_forward(e, "proj")});
+  } else if (auto* b = s.module ? dynamic_cast<TransformerBlockImpl*>(s.module) : nullptr) {
+    for (const auto& [name, layer] : b->linears()) out.push_back({s.name + "." + name, layer->weight, layer->bias, tapped_forward(b, name)});
+  }
+  return out;
+}
+
 // Walks the chain on x and calls one(layer, its input) for every single Linear / Conv stage and
 // every layer inside a lab residual block, in network order; `one` may change the layer, and the
 // walk goes on with the changed output. Other weighted stages are reported as skipped.
@@ -58,7 +82,9 @@ std::vector<LayerInitReport> each_rescalable_layer(const std::vector<Stage>& sta
   for (const auto& s : stages) {
     if (s.kind == StageKind::weighted) {
       const ResidualBranch branch = s.module ? residual_branch(*s.module) : ResidualBranch{};
-      if (!branch.layers.empty()) {
+      if (const auto inside = tapped_layers(s); !inside.empty()) {
+        for (const auto& l : inside) out.push_back(one(l, y));
+      } else if (!branch.layers.empty()) {
         torch::Tensor h = y;
         for (std::size_t k = 0; k < branch.layers.size(); ++k) {
           const auto& l = branch.layers[k];
@@ -103,7 +129,8 @@ std::vector<LayerInitReport> datadep(const std::vector<Stage>& stages, const tor
   return each_rescalable_layer(stages, x, [&](const Rescalable& layer, const torch::Tensor& input) {
     const auto units = [&] {
       const torch::Tensor raw = layer.forward(input);
-      return raw.transpose(0, 1).reshape({raw.size(1), -1});
+      if (layer.weight.dim() == 2) return raw.reshape({-1, raw.size(-1)}).t();  // a Linear's units are its last axis ([N, D], [N, T, D])
+      return raw.transpose(0, 1).reshape({raw.size(1), -1});                     // a convolution's, its channels
     };
     const torch::Tensor u = units();
     const torch::Tensor mean = u.mean(1);
@@ -145,7 +172,8 @@ void zero_layer(torch::nn::Sequential& net, const std::string& weight_name, torc
   torch::NoGradGuard no_grad;
   w.zero_();
   const std::string bias_name = weight_name.substr(0, weight_name.size() - std::string("weight").size()) + "bias";
-  if (auto* b = net->named_parameters().find(bias_name)) b->zero_();
+  const auto params = net->named_parameters();  // find() points into this dictionary
+  if (const auto* b = params.find(bias_name)) b->zero_();
 }
 
 std::vector<LayerInitReport> zero_branches(torch::nn::Sequential& net, const std::vector<Branch>& branches, const char* why) {
@@ -292,11 +320,19 @@ void recurrent_recipe(NetworkInit& n, const KeyValues& args, const std::string& 
 
 }  // namespace
 
+std::vector<std::string> model_rules(const std::optional<NetworkInit>& network, const ModelSpec& model) {
+  std::vector<std::string> out = network ? transformer_rules(*network, model) : std::vector<std::string>{};
+  for (auto& r : model_default_rules(model)) out.push_back(std::move(r));
+  return out;
+}
+
 libtorch::InitPlan base_plan(const std::optional<NetworkInit>& network, const std::string& init, const std::string& bias,
-                             const std::vector<std::string>& overrides, GeneratorKind generator, std::uint64_t seed) {
-  if (!network) return libtorch::make_plan(init, bias, overrides, generator, seed);
-  libtorch::InitPlan plan = libtorch::make_plan(network->base, bias.empty() ? network->bias : bias, overrides, generator, seed);
-  libtorch::add_implied_rules(plan, network->rules);
+                             const std::vector<std::string>& overrides, GeneratorKind generator, std::uint64_t seed,
+                             const std::vector<std::string>& model_rules) {
+  libtorch::InitPlan plan = network ? libtorch::make_plan(network->base, bias.empty() ? network->bias : bias, overrides, generator, seed)
+                                    : libtorch::make_plan(init, bias, overrides, generator, seed);
+  if (network) libtorch::add_implied_rules(plan, network->rules);
+  libtorch::add_implied_rules(plan, model_rules);
   return plan;
 }
 
@@ -311,13 +347,15 @@ std::optional<NetworkInit> parse_network_init(const std::string& spec) {
   else if (name == "fixup" || name == "skipinit") n.base = "kaiming_normal";
   else if (name == "pretrain") n.base = "kaiming_normal";
   else if (is_recurrent_recipe(name)) n.base = "xavier_uniform";
+  else if (is_transformer_scheme(name)) n.base = transformer_base(name);
   else return std::nullopt;
   n.scheme = name == "zero" ? "zero_init" : name;
   if (n.scheme == "pretrain") n.batch = 64;
   const std::map<std::string, std::vector<std::string>> keys = {
       {"lsuv", {"tol", "max_iter", "batch"}}, {"datadep", {"batch", "mean"}}, {"zero_init", {}},
       {"fixup", {}}, {"skipinit", {"base"}}, {"pretrain", {"epochs", "lr", "batch", "base"}},
-      {"irnn", {"std"}}, {"rnn_orthogonal", {"gain", "base"}}, {"chrono", {"tmax", "gain", "base"}}, {"forget_bias", {"value", "gain", "base"}}};
+      {"irnn", {"std"}}, {"rnn_orthogonal", {"gain", "base"}}, {"chrono", {"tmax", "gain", "base"}}, {"forget_bias", {"value", "gain", "base"}},
+      {"gpt2", {"std"}}, {"small_init", {}}, {"t_fixup", {}}, {"deepnorm", {}}};
   const KeyValues args(colon == std::string::npos ? std::string_view() : std::string_view(spec).substr(colon + 1),
                        {"init '" + excerpt(spec, 80) + "'", "parameter", n.scheme, keys.at(n.scheme),
                         n.scheme == "pretrain" ? std::vector<std::string>{"ae"} : std::vector<std::string>{}});
@@ -337,6 +375,14 @@ std::optional<NetworkInit> parse_network_init(const std::string& spec) {
   }
   if (n.scheme == "pretrain" && !method) throw Error("init '" + spec + "': expected pretrain:ae[,epochs=N,lr=X,batch=B,base=SPEC]");
   if (is_recurrent_recipe(n.scheme)) recurrent_recipe(n, args, spec);
+  if (is_transformer_scheme(n.scheme)) {
+    n.bias = "zeros";
+    if (n.scheme == "gpt2") {
+      n.std = args.number("std", n.std);
+      if (!(n.std > 0)) throw Error("init '" + excerpt(spec, 80) + "': std=" + args.text("std") + " is invalid; expected a finite std > 0");
+      n.base = "normal:std=" + number_text(n.std);
+    }
+  }
   return n;
 }
 
@@ -354,6 +400,8 @@ void check_network_init(torch::nn::Sequential& net, const NetworkInit& init) {
   }
   if ((init.scheme == "fixup" || init.scheme == "skipinit") && branches_of(net).empty())
     throw Error(init.scheme + " needs a residual model (resmlp:..., rescnn:...): this one has no residual branches");
+  if (is_transformer_scheme(init.scheme) && transformer_blocks(*net).empty())
+    throw Error("--init '" + excerpt(init.spec, 80) + "' initializes transformers; this model has no transformer blocks (use vit:DIM-LAYERS-HEADS)");
   if (init.scheme == "pretrain")
     for (const auto& s : stages_of(net))
       if (s.kind == StageKind::weighted && s.type != "Linear")
@@ -364,6 +412,7 @@ std::vector<LayerInitReport> apply_network_init(torch::nn::Sequential& net, cons
                                                 std::uint64_t seed) {
   check_network_init(net, init);
   if (is_recurrent_recipe(init.scheme)) return {};  // the plan's role rules did it all
+  if (is_transformer_scheme(init.scheme)) return apply_transformer_init(*net, init);
   const bool training = net->is_training();
   net->eval();  // no dropout while measuring
   std::vector<LayerInitReport> out;

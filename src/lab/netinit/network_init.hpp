@@ -14,6 +14,7 @@
 //   rnn_orthogonal[:gain=1,base=xavier_uniform]  weight_hh orthogonal per gate block (Saxe et al. 2014), the rest base, biases 0
 //   chrono[:tmax=T,base=xavier_uniform]       rnn_orthogonal's weights, LSTM gate biases by Tallec & Ollivier 2018
 //   forget_bias[:value=1,base=xavier_uniform] rnn_orthogonal's weights, LSTM forget-gate bias 1 (Gers et al. 2000; Keras's LSTM)
+// and the transformer schemes (netinit/transformer_init.hpp): gpt2[:std=0.02], small_init, t_fixup, deepnorm.
 #pragma once
 #include <torch/nn/modules/container/sequential.h>
 
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "data/dataset.hpp"
+#include "models/model_spec.hpp"
 #include "initlab/generator.hpp"
 #include "initlab/torch/init_plan.hpp"
 
@@ -45,15 +47,23 @@ struct NetworkInit {
   double mean = 0.0;        // datadep: the units' mean after initialization
   int epochs = 1;           // pretrain
   double lr = 1e-3;         // pretrain (Adam)
+  double std = 0.02;        // gpt2
   std::string base;         // the per-tensor spec drawn first
   std::string bias;         // recurrent recipes: the bias spec ("" none; a user's --bias wins)
   std::vector<std::string> rules;  // recurrent recipes: "PATTERN=SPEC" by role, after the user's --override
 };
 
+// The rules a scheme gives this model (transformer_rules), then the model's own defaults
+// (model_default_rules): base_plan's `model_rules`. Throws Error when the scheme cannot apply.
+std::vector<std::string> model_rules(const std::optional<NetworkInit>& network, const ModelSpec& model);
+
 // The per-tensor plan a run draws first: `init` itself, or the scheme's base with its bias and
-// role rules (a user's --bias and --override take precedence). Throws Error naming a bad spec.
+// role rules, then the model's own defaults (`model_rules`: model_default_rules, e.g. a vit's
+// position embeddings). A user's --bias and --override take precedence, then the scheme's rules.
+// Throws Error naming a bad spec.
 libtorch::InitPlan base_plan(const std::optional<NetworkInit>& network, const std::string& init, const std::string& bias,
-                             const std::vector<std::string>& overrides, GeneratorKind generator, std::uint64_t seed);
+                             const std::vector<std::string>& overrides, GeneratorKind generator, std::uint64_t seed,
+                             const std::vector<std::string>& model_rules = {});
 
 // The scheme named by `spec`, or nullopt when it is a per-tensor spec (initlab list). Throws Error
 // naming the spec on a bad parameter.

@@ -34,6 +34,22 @@ const std::vector<SchemeInfo>& scheme_registry() {
       {"forget_bias", {{"value", "1", "the forget gate's bias"}, {"gain", "1", "of weight_hh"}, {"base", "xavier_uniform", "other weights"}},
        "rnn_orthogonal's weights; LSTM bias_ih: b_f = value, other gates 0; bias_hh = 0 (Keras's LSTM default with value 1)",
        "LSTMs: start by remembering", "Gers, Schmidhuber & Cummins 2000, Learning to forget; Jozefowicz et al. 2015"},
+      {"gpt2", {{"std", "0.02", "stddev of every matrix and of the position embeddings"}},
+       "every matrix N(0, std^2); each block's attn.o and mlp.fc2 N(0, (std / sqrt(2L))^2) for L blocks; biases 0; LayerNorm 1, 0",
+       "pre-LN transformers (vit:D-L-H): the GPT-2 / GPT-3 / BERT-style baseline",
+       "Radford et al. 2019, Language models are unsupervised multitask learners (GPT-2)"},
+      {"small_init", {}, "every matrix N(0, 2 / (5 D)) for model width D (Xavier normal of a D x 4D matrix); biases 0",
+       "transformers of any depth; the GPT-NeoX default for the non-output layers",
+       "Nguyen & Salazar 2019, Transformers without tears: improving the normalization of self-attention"},
+      {"t_fixup", {},
+       "Xavier uniform; each block's v, o, fc1, fc2 with gain 0.67 L^(-1/4), q, k with gain 1/sqrt(2); the patch projection "
+       "N(0, (9L)^(-1/2) / fan_in) (embedding coordinates of std (9L)^(-1/4), as the reference code's scaled token table); biases 0",
+       "transformers without LayerNorm (vit:...,norm=none) and without warm-up",
+       "Huang, Perez, Ba & Volkovs 2020, Improving transformer optimization through better initialization"},
+      {"deepnorm", {},
+       "post-LN blocks x <- LN(alpha x + f(x)) with alpha = (2L)^(1/4); v, o, fc1, fc2 Xavier normal with gain beta = (8L)^(-1/4); "
+       "q, k and the rest Xavier normal; biases 0",
+       "deep post-LN transformers (vit:...,norm=post)", "Wang et al. 2022, DeepNet: scaling transformers to 1,000 layers"},
   };
   return schemes;
 }
