@@ -510,6 +510,48 @@
       ]);
   }
 
+  // One numeric tuned key (lr) over several slices: the final training loss against it, one line
+  // per value of the first untuned key (the width), a panel per value of the others (--param) and
+  // per init: where each line's minimum sits is what μP's learning-rate transfer is about.
+  function tunedCurve(parent, sw) {
+    if (sw.tuned.length !== 1 || sw.slices.length < 2) return;
+    const key = sw.tuned[0];
+    const rows = [];
+    for (const slice of sw.slices) {
+      const keys = Object.keys(slice.fixed);
+      const line = keys.length ? `${keys[0]}=${slice.fixed[keys[0]]}` : 'all';
+      const panelParts = keys.slice(1).map((k) => `${k}=${slice.fixed[k]}`);
+      for (const c of slice.cells) {
+        const x = Number(c.tuned[key]);
+        if (!isFinite(x) || x <= 0 || typeof c.train_loss !== 'number' || !(c.train_loss > 0)) continue;
+        const inits = new Set(slice.cells.map((d) => d.init));
+        rows.push({ line, panel: panelParts.concat(inits.size > 1 ? [c.init] : []).join(', ') || 'all', x, loss: c.train_loss, diverged: c.diverged, finished: c.finished });
+      }
+    }
+    if (rows.length < 2) return;
+    const lines = [...new Set(rows.map((r) => r.line))];
+    const spec = {
+      data: { values: rows },
+      facet: { field: 'panel', type: 'nominal', title: null },
+      columns: 2,
+      spec: {
+        width: 320, height: 220,
+        layer: [
+          { mark: { type: 'line', point: true }, encoding: {
+            x: { field: 'x', type: 'quantitative', scale: { type: 'log', base: 2 }, title: key },
+            y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: 'final training loss (mean over seeds)' },
+            color: { field: 'line', type: 'nominal', title: null, sort: lines },
+            tooltip: [{ field: 'line' }, { field: 'panel' }, { field: 'x', type: 'quantitative', title: key }, { field: 'loss', type: 'quantitative', title: 'training loss' },
+              { field: 'finished', type: 'quantitative', title: 'finished runs' }, { field: 'diverged', type: 'quantitative', title: 'diverged runs' }] } },
+        ],
+      },
+      resolve: { scale: { y: 'shared' } },
+    };
+    chart(parent, { kind: 'sweep-tuned-curve', sweep: sw.id }, `Final training loss against ${key}`,
+      `One line per ${lines.length > 1 ? lines[0].split('=')[0] : 'slice'}; diverged runs are left out (the tooltip counts them). Where a line has its minimum is the best ${key} there.`,
+      spec, rows, [{ key: 'panel', label: 'panel' }, { key: 'line', label: 'line' }, { key: 'x', label: key }, { key: 'loss', label: 'training loss' }, { key: 'diverged', label: 'diverged' }]);
+  }
+
   function sweep(sw) {
     const c = sw.config || {};
     const s = section(root, `Sweep ${sw.id}: ${sw.name}`, `sweep-${sw.id}`);
@@ -541,6 +583,7 @@
       ], sw.slices, 'One row per grid point; each point\'s curves, tables and statistics are in its experiment\'s section.');
       s.append(t);
     }
+    tunedCurve(s, sw);
     sw.slices.forEach((slice, k) => {
       if (!sw.tuned.length) return;
       const fixed = settingsText(slice.fixed);
@@ -664,17 +707,59 @@
     ], 'Reproducibility'));
   }
 
+  // A coordinate check (initlab coordcheck): per layer, the mean |coordinate| against width on log
+  // axes, one line per training step; flat lines are what μP promises.
+  function coordCheck(p) {
+    const c = p.config || {};
+    const s = section(root, `Coordinate check ${p.id}: ${c.model || ''}, --param ${c.param || ''}`, `propagation-${p.id}`);
+    const v = p.verdict || {};
+    headline(s, v.stable ? `every layer's coordinate size is width-independent (log-log slope within ±${num((p.thresholds || {}).stable_within)} at every step after the first update)`
+      : `not width-stable: ${(v.unstable || []).join(', ')}` + ((v.growing || []).length ? `; growing with width at the last step: ${v.growing.join(', ')}` : ''));
+    for (const [key, title, label] of [['size', 'Coordinate size against width, per layer', 'mean |coordinate|'],
+      ['update', 'Change since init against width, per layer', 'mean |h_t − h_0|']]) {
+      const rows = p.points.filter((r) => typeof r[key] === 'number' && r[key] > 0).map((r) => ({ layer: r.layer, role: r.role, width: r.width, step: r.step, value: r[key] }));
+      if (!rows.length) continue;
+      const layers = [...new Set(rows.map((r) => r.layer))];
+      chart(s, { kind: `coordcheck-${key}`, propagation: p.id }, title,
+        `One panel per layer, one line per training step t (t = 0 is the init). Log-log axes: a flat line is width-independent, a slope of 1 grows like the width. Mean over ${c.seeds || '?'} seeds on one fixed probe batch.`, {
+          data: { values: rows },
+          facet: { field: 'layer', type: 'nominal', sort: layers, title: null },
+          columns: 4,
+          spec: {
+            width: 170, height: 130,
+            mark: { type: 'line', point: true },
+            encoding: {
+              x: { field: 'width', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'width', axis: { values: c.widths || undefined } },
+              y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: label },
+              color: { field: 'step', type: 'ordinal', title: 'step t', scale: { scheme: 'viridis' } },
+              tooltip: [{ field: 'layer' }, { field: 'width', type: 'quantitative' }, { field: 'step', type: 'quantitative' }, { field: 'value', type: 'quantitative', title: label }],
+            },
+          },
+          resolve: { scale: { y: 'independent' } },
+        }, rows, [{ key: 'layer', label: 'layer' }, { key: 'width', label: 'width' }, { key: 'step', label: 'step' }, { key: 'value', label }]);
+    }
+    s.append(table([
+      { key: 'layer', label: 'layer', format: (x) => x }, { key: 'role', label: 'role', format: (x) => x },
+      { key: 'slope_first', label: 'slope at init' }, { key: 'slope_last', label: 'slope at the last step' }, { key: 'update_slope_last', label: 'slope of the change, last step' },
+    ], p.slopes, 'Log-log slope of coordinate size against width (least squares over the widths)'));
+    if ((p.diverged || []).length) s.append(el('p', {}, `Not finite: ${p.diverged.join('; ')}.`));
+    s.append(table([{ key: 'k', label: 'what', format: (x) => x }, { key: 'v', label: 'value', format: (x) => x }], [
+      { k: 'command', v: p.command }, { k: 'created', v: p.created }, { k: 'versions and machine', v: p.versions }, { k: 'configuration', v: JSON.stringify(c) },
+    ], 'Reproducibility'));
+  }
+
   // ---- the page ----------------------------------------------------------------------------------
   const header = el('header', {}, el('h1', {}, 'initlab report'), el('p', {}, `From the results database ${data.source}.`));
   const toc = el('ul', { class: 'toc' });
   for (const sw of data.sweeps || []) toc.append(el('li', {}, el('a', { href: `#sweep-${sw.id}` }, `Sweep ${sw.id}: ${sw.name}`)));
   for (const e of data.experiments) toc.append(el('li', {}, el('a', { href: `#experiment-${e.id}` }, experimentTitle(e))));
-  for (const p of data.propagations) toc.append(el('li', {}, el('a', { href: `#propagation-${p.id}` }, `${p.kind === 'through_time' ? 'Propagation through time' : 'Signal propagation'} ${p.id}: ${(p.config || {}).model || ''}`)));
+  const studyTitle = { through_time: 'Propagation through time', coordcheck: 'Coordinate check', layers: 'Signal propagation' };
+  for (const p of data.propagations) toc.append(el('li', {}, el('a', { href: `#propagation-${p.id}` }, `${studyTitle[p.kind] || 'Signal propagation'} ${p.id}: ${(p.config || {}).model || ''}`)));
   header.append(el('nav', { 'aria-label': 'contents' }, toc));
   root.append(header);
   for (const sw of data.sweeps || []) sweep(sw);
   for (const e of data.experiments) experiment(e);
-  for (const p of data.propagations) (p.kind === 'through_time' ? throughTime : propagation)(p);
+  for (const p of data.propagations) (p.kind === 'through_time' ? throughTime : p.kind === 'coordcheck' ? coordCheck : propagation)(p);
   Promise.all(pending).then(() => {
     report.done = true;
     document.body.setAttribute('data-ready', 'true');

@@ -32,6 +32,7 @@ void add_propagate_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_advise_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
+void add_coordcheck_command(CLI::App& app);
 
 int& lab_exit_code() {
   static int code = 0;
@@ -66,6 +67,9 @@ void add_common(CLI::App* cmd, ExperimentOptions& o) {
   cmd->add_option("--activation", c.model_options.activation, "relu | leaky_relu | elu | selu | gelu | silu | tanh | sigmoid | linear");
   cmd->add_flag("--batchnorm", c.model_options.batchnorm, "BatchNorm after every hidden layer");
   cmd->add_option("--dropout", c.model_options.dropout, "Dropout after every hidden layer");
+  cmd->add_option_function<std::string>("--param", [&c](const std::string& v) { c.model_options.param = lab::parse_parametrization(v); },
+                                        "standard (default) | mup[:base_width=64,readout=scaled|zero]: μP's per-layer init and learning "
+                                        "rates (Yang et al. 2021; mlp: and vit: models; docs/transformers.md)");
   cmd->add_option("--bias", c.bias, "Bias spec (default: the init's own rule, e.g. torch_default's U(+-1/sqrt(fan_in)), else zeros)");
   cmd->add_option("--override", c.overrides,
                   "PATTERN=SPEC: parameters whose qualified name matches the glob PATTERN ('*' any run, '?' one character) get SPEC, "
@@ -233,6 +237,7 @@ void add_lab_commands(CLI::App& app) {
   add_propagate_command(app);
   add_report_command(app);
   add_advise_command(app);
+  add_coordcheck_command(app);
 }
 
 }  // namespace initlab::cli

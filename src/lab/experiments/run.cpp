@@ -8,6 +8,7 @@
 #include "initlab/error.hpp"
 #include "initlab/torch/apply.hpp"
 #include "models/models.hpp"
+#include "models/mup.hpp"
 #include "netinit/network_init.hpp"
 #include "train/error_line.hpp"
 #include "train/monitor.hpp"
@@ -38,22 +39,34 @@ std::optional<double> optional_from(const nlohmann::json& j) {
 
 }  // namespace
 
-RunResult run_one(const RunSpec& spec, const DataSplits& data, const std::atomic<bool>* stop, const RunCallbacks& callbacks) {
+PreparedRun prepare_run(const RunSpec& spec, const DataSplits& data, const std::function<void(const std::string&)>& note) {
   const ParsedSpec& init = parsed(spec);
   const std::optional<NetworkInit>& network = init.network;
   libtorch::InitPlan plan = init.plan;
   plan.seed = spec.seed;
   plan.sequence_length = sequence_length(data);
+  PreparedRun out{build_model(init.model, data, spec.model_options), spec.train};
+  torch::nn::Sequential& model = out.model;
+  if (network) check_network_init(model, *network);
+  libtorch::apply_plan(*model, plan);
+  if (network)
+    for (const auto& r : apply_network_init(model, *network, data, spec.seed))
+      if (note) note(network_init_line(network->scheme, r));
+  out.train.seed = spec.seed;
+  if (spec.model_options.param.kind != ParamKind::standard) {
+    const auto scales = parameter_scales(init.model, spec.model_options.param, *model, out.train.optimizer);
+    apply_parametrization_init(scales, *model);
+    out.train.lr_multipliers = lr_multipliers(scales);
+  }
+  return out;
+}
+
+RunResult run_one(const RunSpec& spec, const DataSplits& data, const std::atomic<bool>* stop, const RunCallbacks& callbacks) {
   RunResult result;
   try {
-    torch::nn::Sequential model = build_model(init.model, data, spec.model_options);
-    if (network) check_network_init(model, *network);
-    libtorch::apply_plan(*model, plan);
-    if (network)
-      for (const auto& r : apply_network_init(model, *network, data, spec.seed))
-        if (callbacks.note) callbacks.note(network_init_line(network->scheme, r));
-    TrainConfig train = spec.train;
-    train.seed = spec.seed;
+    PreparedRun prepared = prepare_run(spec, data, callbacks.note);
+    torch::nn::Sequential& model = prepared.model;
+    const TrainConfig& train = prepared.train;
     std::optional<TrainingMonitor> monitor;
     if (spec.monitor_every > 0) {
       monitor.emplace(model, spec.monitor_every);

@@ -28,6 +28,16 @@ struct RunCallbacks {
   std::function<void(const std::string&)> warning;     // a monitor warning (shown even when notes are not)
 };
 
+// A run's model built and initialized (the init plan with the run's seed, any network scheme,
+// the parametrization's init multipliers) and its training settings (the run's seed, the
+// parametrization's learning-rate multipliers): what run_one trains, for callers that train it
+// their own way (coordcheck). Network-scheme lines go to `note`.
+struct PreparedRun {
+  torch::nn::Sequential model;
+  TrainConfig train;
+};
+PreparedRun prepare_run(const RunSpec& spec, const DataSplits& data, const std::function<void(const std::string&)>& note);
+
 // `data` must be the data of spec (load_data(spec.data, spec.data_options)). A configuration
 // error (initlab::Error: a spec that cannot apply to this model) is thrown, since every run of
 // the experiment would fail the same way; any other failure is returned as status failed.

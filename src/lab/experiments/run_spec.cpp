@@ -39,6 +39,7 @@ namespace {
 // experiment keeps its key.
 void add_later_settings(nlohmann::json& j, const RunSpec& s) {
   if (s.train.clip_norm > 0) j["clip_norm"] = s.train.clip_norm;
+  if (s.model_options.param.kind != ParamKind::standard) j["param"] = to_string(s.model_options.param);
 }
 
 }  // namespace
@@ -95,6 +96,7 @@ RunSpec run_spec_from_json(const nlohmann::json& j) {
     s.model_options.activation = j.at("activation").get<std::string>();
     s.model_options.batchnorm = j.at("batchnorm").get<bool>();
     s.model_options.dropout = j.at("dropout").get<double>();
+    s.model_options.param = parse_parametrization(j.value("param", std::string("standard")));
     s.data = j.at("data").get<std::string>();
     s.data_options.val_fraction = j.at("val").get<double>();
     s.data_options.normalize = j.at("normalize").get<std::string>();

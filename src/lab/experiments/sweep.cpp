@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 #include <charconv>
 #include <chrono>
 #include <limits>
@@ -68,6 +69,7 @@ void set_run_option(RunSpec& s, const std::string& key, const std::string& value
   else if (key == "activation") s.model_options.activation = value;
   else if (key == "batchnorm") s.model_options.batchnorm = to_bool(key, value);
   else if (key == "dropout") s.model_options.dropout = to_number(key, value);
+  else if (key == "param") s.model_options.param = parse_parametrization(value);
   else if (key == "bias") s.bias = value;
   else if (key == "generator") s.generator = parse_generator_kind(value);
   else if (key == "optimizer") s.train.optimizer = parse_optimizer(value);
@@ -235,6 +237,13 @@ SweepSummary summarize_sweep_unchecked(ResultStore& store, std::int64_t sweep_id
         c.runs = static_cast<int>(runs.size());
         c.finished = v.ranked.empty() ? 0 : v.ranked.front().finished;
         c.validation_mean = c.finished ? v.ranked.front().mean : 0;
+        double loss_sum = 0;
+        int losses = 0;
+        for (const auto& r : runs) {
+          if (r.status == RunStatus::diverged) ++c.diverged;
+          if (r.status == RunStatus::done && !r.epochs.empty()) loss_sum += r.epochs.back().train_loss, ++losses;
+        }
+        c.train_loss_mean = losses ? loss_sum / losses : std::nan("");
         if (c.finished > 0 && (choice.chosen_point < 0 || (cls ? c.validation_mean > best : c.validation_mean < best))) {
           best = c.validation_mean;
           choice.chosen_point = p.point;
@@ -278,7 +287,9 @@ nlohmann::json sweep_summary_json(const SweepSummary& s) {
       cj["candidates"] = nlohmann::json::array();
       for (const auto& k : c.candidates)
         cj["candidates"].push_back({{"point", k.point}, {"tuned", k.tuned}, {"validation_mean", k.validation_mean},
-                                    {"finished", k.finished}, {"runs", k.runs}});
+                                    {"finished", k.finished}, {"runs", k.runs},
+                                    {"train_loss_mean", std::isfinite(k.train_loss_mean) ? nlohmann::json(k.train_loss_mean) : nlohmann::json()},
+                                    {"diverged", k.diverged}});
       sj["choices"].push_back(cj);
     }
     j["slices"].push_back(sj);

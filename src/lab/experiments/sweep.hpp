@@ -46,6 +46,10 @@ struct TunedChoice {
     std::map<std::string, std::string> tuned;
     double validation_mean = 0;
     int finished = 0, runs = 0;
+    // The last epoch's training loss, mean over the runs that finished (NaN when none did), and
+    // how many diverged: what a learning-rate curve plots (μP's transfer, docs/transformers.md).
+    double train_loss_mean = 0;
+    int diverged = 0;
   };
   std::vector<Candidate> candidates;         // every tuned value tried, in grid order
 };

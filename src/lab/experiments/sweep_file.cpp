@@ -266,6 +266,7 @@ const std::vector<SweepKey>& sweep_keys() {
       {"activation", T::string, true, "relu | leaky_relu | elu | selu | gelu | silu | tanh | sigmoid | linear"},
       {"batchnorm", T::boolean, true, "BatchNorm after every hidden layer"},
       {"dropout", T::number, true, "Dropout after every hidden layer"},
+      {"param", T::string, true, "standard | mup[:base_width=W,readout=scaled|zero] (mlp: and vit: models)"},
       {"bias", T::string, true, "Bias spec (default: the init's own rule)"},
       {"generator", T::string, true, "philox | torch | torch-avx2"},
       {"optimizer", T::string, true, "sgd | adam"},

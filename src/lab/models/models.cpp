@@ -254,6 +254,7 @@ torch::nn::Sequential build_model(const ModelSpec& spec, const DataSplits& data,
   if (data.sequence && spec.kind != ModelKind::rnn)
     throw Error("--data '" + excerpt(data.name) + "' is sequence data (steps x features) for recurrent models; --model '" + excerpt(spec.text) +
                 "' is not one: use rnn:lstm-128 (or tanh, relu, gru), or drop the data's sequence option");
+  if (options.param.kind != ParamKind::standard) mup_width(spec);  // refuses models μP is not defined for
   switch (spec.kind) {
     case ModelKind::mlp:
     case ModelKind::resmlp:
@@ -262,11 +263,15 @@ torch::nn::Sequential build_model(const ModelSpec& spec, const DataSplits& data,
     case ModelKind::cnn: return seed_cnn(data, options);
     case ModelKind::rnn: return rnn_classifier(spec, data);
     case ModelKind::rescnn: return rescnn(spec, data, options);
-    case ModelKind::vit:
+    case ModelKind::vit: {
       if (options.activation != ModelOptions{}.activation || options.batchnorm || options.dropout > 0)
         throw Error("--model '" + excerpt(spec.text) + "': a vit takes its MLP's activation in the spec (act=gelu), has LayerNorm and no "
                     "dropout; drop --activation, --batchnorm and --dropout");
-      return vision_transformer(spec, data);
+      torch::nn::Sequential net = vision_transformer(spec, data);
+      for (TransformerBlockImpl* b : transformer_blocks(*net))
+        b->attn->logit_multiplier = attention_logit_multiplier(options.param, spec.vit.dim, spec.vit.heads);
+      return net;
+    }
     case ModelKind::toy:
       check_ends(spec.text, spec.widths, data);
       return mlp(spec.widths, options);

@@ -13,6 +13,7 @@
 
 #include "data/dataset.hpp"
 #include "models/model_spec.hpp"
+#include "models/parametrization.hpp"
 
 namespace initlab::lab {
 
@@ -20,6 +21,7 @@ struct ModelOptions {
   std::string activation = "relu";  // relu | leaky_relu | elu | selu | gelu | silu | tanh | sigmoid | linear
   bool batchnorm = false;
   double dropout = 0.0;
+  Parametrization param;  // --param: standard or μP (the vit's attention-logit scale; the rest is models/mup.hpp)
 };
 
 // The model-spec grammar, one for every command (train, compare, sweep, propagate, advise;

@@ -1,6 +1,7 @@
 #include "report/report_data.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 
@@ -169,11 +170,46 @@ json through_time_report(json j, const json& results) {
   return j;
 }
 
+// A coordinate check (experiments/coordcheck.hpp): one row per layer, width and step, and the
+// slopes per layer.
+json coordcheck_report(json j, const json& results) {
+  j["kind"] = "coordcheck";
+  j["points"] = json::array();
+  j["slopes"] = json::array();
+  j["verdict"] = member(results, "verdict");
+  j["diverged"] = member(results, "diverged");
+  const json& widths = member(results, "widths");
+  const json& layers = member(results, "layers");
+  if (!widths.is_array() || !layers.is_array()) return j;
+  for (const auto& l : layers) {
+    const json& size = member(l, "size");
+    const json& update = member(l, "update");
+    for (std::size_t w = 0; w < widths.size(); ++w) {
+      const json& sizes = element(size, w);
+      if (!sizes.is_array()) continue;
+      for (std::size_t t = 0; t < sizes.size(); ++t)
+        j["points"].push_back({{"layer", member(l, "name")}, {"role", member(l, "role")}, {"width", widths[w]}, {"step", t},
+                               {"size", sizes[t]}, {"update", element(element(update, w), t)}});
+    }
+    const json& slope = member(l, "slope");
+    const json& update_slope = member(l, "update_slope");
+    json row = {{"layer", member(l, "name")}, {"role", member(l, "role")}};
+    if (slope.is_array() && !slope.empty()) {
+      row["slope_first"] = slope.front();
+      row["slope_last"] = slope.back();
+    }
+    if (update_slope.is_array() && !update_slope.empty()) row["update_slope_last"] = update_slope.back();
+    j["slopes"].push_back(row);
+  }
+  return j;
+}
+
 json propagation_report(const PropagationRecord& p) {
   json j = {{"id", p.id}, {"command", p.command}, {"created", p.created}, {"versions", p.versions}, {"config", parse_or_null(p.config)}};
   const json results = parse_or_null(p.results);
   j["thresholds"] = member(results, "thresholds");
   if (member(results, "kind") == "through_time") return through_time_report(std::move(j), results);
+  if (member(results, "kind") == "coordcheck") return coordcheck_report(std::move(j), results);
   j["kind"] = "layers";
   j["per_init"] = json::array();
   j["layers"] = json::array();
@@ -235,7 +271,9 @@ json sweep_json(ResultStore& store, const SweepRecord& sw) {
         const auto& cand = c.candidates[k];
         sj["cells"].push_back({{"init", c.init}, {"tuned", cand.tuned}, {"label", tuned_label(cand.tuned)}, {"order", k},
                                {"point", cand.point}, {"validation_mean", cand.finished ? json(cand.validation_mean) : json()},
-                               {"finished", cand.finished}, {"runs", cand.runs}, {"chosen", cand.point == c.chosen_point}});
+                               {"finished", cand.finished}, {"runs", cand.runs}, {"chosen", cand.point == c.chosen_point},
+                               {"train_loss", std::isfinite(cand.train_loss_mean) ? json(cand.train_loss_mean) : json()},
+                               {"diverged", cand.diverged}});
         const std::int64_t experiment = experiment_of.at(cand.point);
         if (std::find(sj["experiments"].begin(), sj["experiments"].end(), json(experiment)) == sj["experiments"].end())
           sj["experiments"].push_back(experiment);

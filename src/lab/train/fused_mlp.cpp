@@ -7,7 +7,7 @@
 namespace initlab::lab {
 
 std::unique_ptr<FusedMlp> FusedMlp::make(torch::nn::Sequential& model, const TrainConfig& config, Loss loss) {
-  if (loss != Loss::ce || config.optimizer != Optimizer::sgd || config.clip_norm > 0) return nullptr;
+  if (loss != Loss::ce || config.optimizer != Optimizer::sgd || config.clip_norm > 0 || !config.lr_multipliers.empty()) return nullptr;
   std::unique_ptr<FusedMlp> f(new FusedMlp());
   bool first = true;
   bool activation_open = false;  // the last Linear may still take an activation

@@ -20,7 +20,7 @@ class FusedMlp {
  public:
   // The fused step for `model` when it is Flatten? (Linear act?)* Linear with act one of ReLU,
   // Tanh, Sigmoid, Identity, trained with cross-entropy by SGD (any momentum, Nesterov, weight
-  // decay); nullptr otherwise (the caller then uses autograd).
+  // decay) at one learning rate for every parameter; nullptr otherwise (the caller then uses autograd).
   static std::unique_ptr<FusedMlp> make(torch::nn::Sequential& model, const TrainConfig& config, Loss loss);
 
   // Forward and backward on x [B, ...] and labels y [B]: returns the mean loss (a 0-d tensor),

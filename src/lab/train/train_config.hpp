@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace initlab::lab {
 
@@ -34,6 +36,9 @@ struct TrainConfig {
   Device device = Device::cpu;
   bool progress = false;          // a progress bar on stderr
   bool fused = true;              // plain MLP + cross-entropy + SGD: the hand-written step (train/fused_mlp.hpp)
+  // Per-parameter multipliers on lr (by qualified name; absent: 1), from the run's
+  // parametrization (models/mup.hpp); derived when the model is built, never stored.
+  std::vector<std::pair<std::string, double>> lr_multipliers;
 };
 
 // Copies of the parameters an optimizer keeps: 2 for Adam (its moments), 1 for SGD with

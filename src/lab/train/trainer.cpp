@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 
 #include "initlab/error.hpp"
@@ -74,14 +75,6 @@ Evaluation evaluate(torch::nn::Sequential& model, const Dataset& set, Loss loss,
   return e;
 }
 
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(torch::nn::Sequential& model, const TrainConfig& c) {
-  if (c.optimizer == Optimizer::adam)
-    return std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
-  return std::make_unique<torch::optim::SGD>(
-      model->parameters(),
-      torch::optim::SGDOptions(c.lr).momentum(c.momentum).nesterov(c.nesterov).weight_decay(c.weight_decay));
-}
-
 // Where the batches of an epoch start and end: batch s is [s * batch, s * batch + batch), except
 // that a last batch of one sample is merged into the one before when `merge_lone` (BatchNorm cannot
 // train on one sample: "Expected more than 1 value per channel").
@@ -112,6 +105,38 @@ void draw_progress(int epoch, int epochs, std::int64_t done, std::int64_t total,
 }
 
 }  // namespace
+
+// One parameter group per learning rate: --lr times each parameter's multiplier (μP), in the
+// order of model->parameters() within a group.
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(torch::nn::Sequential& model, const TrainConfig& c) {
+  std::map<std::string, double> multiplier(c.lr_multipliers.begin(), c.lr_multipliers.end());
+  std::map<double, std::vector<torch::Tensor>> groups;
+  for (const auto& item : model->named_parameters(/*recurse=*/true)) {
+    const auto it = multiplier.find(item.key());
+    groups[it == multiplier.end() ? 1.0 : it->second].push_back(item.value());
+  }
+  std::vector<torch::optim::OptimizerParamGroup> param_groups;
+  for (auto& [scale, params] : groups) {
+    const double lr = c.lr * scale;
+    if (c.optimizer == Optimizer::adam)
+      param_groups.emplace_back(params, std::make_unique<torch::optim::AdamOptions>(torch::optim::AdamOptions(lr).weight_decay(c.weight_decay)));
+    else
+      param_groups.emplace_back(params, std::make_unique<torch::optim::SGDOptions>(
+                                            torch::optim::SGDOptions(lr).momentum(c.momentum).nesterov(c.nesterov).weight_decay(c.weight_decay)));
+  }
+  if (c.optimizer == Optimizer::adam) return std::make_unique<torch::optim::Adam>(param_groups, torch::optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
+  return std::make_unique<torch::optim::SGD>(
+      param_groups, torch::optim::SGDOptions(c.lr).momentum(c.momentum).nesterov(c.nesterov).weight_decay(c.weight_decay));
+}
+
+torch::Tensor batch_loss(Loss loss, const torch::Tensor& out, const torch::Tensor& y, const DataSplits& data) {
+  return loss_of(loss, out, y, data);
+}
+
+Loss resolved_loss(const TrainConfig& config, const DataSplits& data) {
+  if (config.loss != Loss::automatic) return config.loss;
+  return data.task == Task::classification ? Loss::ce : Loss::mse;
+}
 
 void validate(const TrainConfig& c) {
   if (!(c.lr > 0) || !std::isfinite(c.lr)) throw Error("--lr " + number_text(c.lr) + " is invalid; expected a positive number");
@@ -158,8 +183,7 @@ RunOutcome train(torch::nn::Sequential& model, const DataSplits& data, const Tra
                  const std::function<void(const EpochMetrics&)>& on_epoch, const std::atomic<bool>* stop, TrainingMonitor* monitor) {
   validate(config);
   check_loss(config, data);
-  Loss loss = config.loss;
-  if (loss == Loss::automatic) loss = data.task == Task::classification ? Loss::ce : Loss::mse;
+  const Loss loss = resolved_loss(config, data);
   const bool batchnorm = has_batchnorm(model);
   if (batchnorm && config.batch < 2)
     throw Error("--batch " + std::to_string(config.batch) + " is too small for BatchNorm; expected --batch >= 2 (it normalizes over the batch)");

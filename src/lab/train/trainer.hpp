@@ -4,7 +4,10 @@
 #pragma once
 #include <torch/nn/modules/container/sequential.h>
 
+#include <torch/optim/optimizer.h>
+
 #include <atomic>
+#include <memory>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,6 +27,14 @@ void validate(const TrainConfig& config);
 // losses are negative and meaningless). Throws Error naming --loss. train_model calls it; a
 // planner can call it before anything trains.
 void check_loss(const TrainConfig& config, const DataSplits& data);
+
+// The optimizer train_model steps: SGD or Adam with one parameter group per learning rate
+// (--lr times each parameter's TrainConfig::lr_multipliers entry).
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(torch::nn::Sequential& model, const TrainConfig& config);
+// The loss train_model uses for this data (automatic: ce for classes, mse for regression), and
+// a batch's mean loss under it.
+Loss resolved_loss(const TrainConfig& config, const DataSplits& data);
+torch::Tensor batch_loss(Loss loss, const torch::Tensor& out, const torch::Tensor& y, const DataSplits& data);
 
 struct RunOutcome {
   RunStatus status = RunStatus::done;  // done | diverged | interrupted
