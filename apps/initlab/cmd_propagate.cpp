@@ -145,6 +145,12 @@ void run_propagate(PropagateOptions& o) {
   fmt::print("fwd ratio = act std last/first layer, bwd ratio = grad std first/last layer; "
              "vanishing below {:g}, exploding above {:g} or on an overflow to inf; nan: a NaN appeared\n", lab::kVanishingRatio,
              lab::kExplodingRatio);
+  for (const auto& r : results) {
+    std::string line;
+    for (const auto& s : r.seeds[0])
+      if (s.attn_logit_std) line += fmt::format("  {} {:.3g} / {:.3f}", s.name, *s.attn_logit_std, *s.attn_entropy);
+    if (!line.empty()) fmt::print("attention at init, {} (seed {}): logit std / entropy over log(tokens), per block:{}\n", r.init, o.config.seed, line);
+  }
   for (const auto& r : results)
     if (r.nonfinite)
       fmt::print("note: {}: the {} pass {} at layer {} ({}), seed {}\n", r.init, r.nonfinite->pass,

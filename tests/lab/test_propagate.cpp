@@ -350,3 +350,32 @@ TEST(Footprint, TrainingCountsTheOptimizersStateAndTheCheckNamesTheFlag) {
 }
 
 }  // namespace
+
+namespace {
+
+// On a vit, each block's row carries its attention: zero q and k give logits of exactly 0 and
+// uniform attention (entropy / log T = 1); N(0, 1) weights give large logits and peaked attention.
+TEST(Propagate, VitBlocksCarryAttentionStatistics) {
+  initlab::lab::PropagateConfig c;
+  c.model = "vit:32-3-4";
+  c.input = "gaussian:1x28x28";
+  c.batch = 16;
+  c.inits = {"zeros", "normal:std=1"};
+  const auto r = initlab::lab::propagate(c);
+  ASSERT_EQ(r.size(), 2u);
+  int blocks = 0;
+  for (const auto& s : r[0].seeds[0]) {
+    if (!s.attn_logit_std) continue;
+    ++blocks;
+    EXPECT_EQ(*s.attn_logit_std, 0.0) << s.name;
+    EXPECT_NEAR(*s.attn_entropy, 1.0, 1e-12) << s.name;
+  }
+  EXPECT_EQ(blocks, 3);
+  for (const auto& s : r[1].seeds[0])
+    if (s.attn_logit_std) {
+      EXPECT_GT(*s.attn_logit_std, 1.0) << s.name;
+      EXPECT_LT(*s.attn_entropy, 0.9) << s.name;
+    }
+}
+
+}  // namespace

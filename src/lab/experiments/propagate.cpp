@@ -8,6 +8,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <functional>
 #include <limits>
 #include <new>
@@ -193,6 +194,12 @@ RunResult run_once(const PropagateConfig& c, const Subject& subject, const std::
   Built b = build(c, subject, init, seed, input);
   if (jacobian) *jacobian = jacobian_spectrum(b.forward, input, c.jacobian_samples);
   auto gen = at::detail::createCPUGenerator(seed);  // the study's own generator, not the process-wide one
+  std::map<std::string, TransformerBlockImpl*> blocks;  // by stage name: their attention logits are kept
+  for (const Stage& st : b.stages)
+    if (auto* block = dynamic_cast<TransformerBlockImpl*>(st.module)) {
+      block->attn->record_logits = true;
+      blocks[st.name] = block;
+    }
   const ProbedForward f = probed_forward(b.stages, input, /*retain_pre_grad=*/true);
   const torch::Tensor cotangent = torch::randn(f.output.sizes(), gen, f.output.options());
   if (f.output.requires_grad()) (f.output * cotangent).sum().backward();  // a TorchScript model may hold no trainable parameter
@@ -221,6 +228,14 @@ RunResult run_once(const PropagateConfig& c, const Subject& subject, const std::
     for (const auto& [name, w] : p.weights)
       if (w.grad().defined()) grads.push_back(w.grad().flatten());
     s.grad_weight_std = grads.empty() ? 0.0 : std_of(torch::cat(grads));
+    if (const auto it = blocks.find(p.name); it != blocks.end() && it->second->attn->logits.defined()) {
+      const torch::Tensor logits = it->second->attn->logits.to(torch::kFloat64);  // [N, heads, T, T]
+      s.attn_logit_std = logits.std(/*unbiased=*/false).item<double>();
+      const torch::Tensor logp = torch::log_softmax(logits, -1);
+      s.attn_entropy = (-(logp.exp() * logp).sum(-1)).mean().item<double>() / std::log(static_cast<double>(logits.size(-1)));
+      it->second->attn->record_logits = false;
+      it->second->attn->logits = torch::Tensor();
+    }
     forward_finite = forward_finite && finite(p.pre) && finite(p.act);
     r.layers.push_back(s);
   }

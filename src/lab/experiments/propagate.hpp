@@ -60,6 +60,10 @@ struct LayerStats {
   double saturated = 0;         // fraction of unit-sample pairs with |phi'| < 1e-2
   double grad_pre_std = 0;      // std of d(output . cotangent)/d(pre-activation)
   double grad_weight_std = 0;   // std of the gradient of the layer's weight
+  // A transformer block (vit:): its attention logits q.k x logit_multiplier, std over every
+  // (sample, head, query, key), and the attention's entropy per query divided by log(tokens),
+  // mean over (sample, head, query): 1 is uniform attention, 0 attends to one token.
+  std::optional<double> attn_logit_std, attn_entropy;
 };
 
 struct InitPropagation {

@@ -6,9 +6,12 @@ namespace {
 nlohmann::json optional_json(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
 nlohmann::json layer_json(const LayerStats& s) {
-  return {{"layer", s.layer}, {"name", s.name}, {"pre_mean", s.pre_mean}, {"pre_var", s.pre_var}, {"theory_var", optional_json(s.theory_var)},
+  nlohmann::json j = {{"layer", s.layer}, {"name", s.name}, {"pre_mean", s.pre_mean}, {"pre_var", s.pre_var}, {"theory_var", optional_json(s.theory_var)},
           {"act_mean", s.act_mean}, {"act_std", s.act_std}, {"dead", s.dead}, {"saturated", s.saturated},
           {"grad_pre_std", s.grad_pre_std}, {"grad_weight_std", s.grad_weight_std}};
+  if (s.attn_logit_std) j["attn_logit_std"] = *s.attn_logit_std;
+  if (s.attn_entropy) j["attn_entropy"] = *s.attn_entropy;
+  return j;
 }
 
 }  // namespace
