@@ -8,6 +8,7 @@
 #include "data/spec_options.hpp"  // excerpt
 #include "experiments/run.hpp"
 #include "initlab/error.hpp"
+#include "models/models.hpp"
 #include "models/vit.hpp"
 #include "train/trainer.hpp"
 
@@ -113,11 +114,6 @@ std::optional<double> log_log_slope(const std::vector<std::int64_t>& widths, con
 CoordCheckResult coordcheck(const CoordCheckConfig& c, DataCache& cache, const std::atomic<bool>* stop) {
   check(c);
   const DataSplits& data = cache.get(c.data, c.data_options);
-  const std::int64_t batch = c.train.batch;
-  const std::int64_t needed = batch * (c.steps + 1);
-  if (data.train.size() < needed)
-    throw Error("--data '" + excerpt(c.data) + "' has " + std::to_string(data.train.size()) + " training samples; " + std::to_string(c.steps) +
-                " steps of --batch " + std::to_string(batch) + " and a probe batch need " + std::to_string(needed));
   CoordCheckResult r;
   r.widths = c.widths;
   r.steps = c.steps;
@@ -134,13 +130,18 @@ CoordCheckResult coordcheck(const CoordCheckConfig& c, DataCache& cache, const s
     s.model_options.param = c.param;
     try {
       parse_run_spec(s);
-      if (c.param.kind != ParamKind::standard) mup_width(parsed(s).model);
+      build_model(parsed(s).model, data, s.model_options);  // the model against the data (and μP against the model)
     } catch (const Error& e) {
       throw Error("at width " + std::to_string(w) + ": " + e.what());
     }
     r.models.push_back(s.model);
     specs.push_back(std::move(s));
   }
+  const std::int64_t batch = c.train.batch;
+  const std::int64_t needed = batch * (c.steps + 1);
+  if (data.train.size() < needed)
+    throw Error("--data '" + excerpt(c.data) + "' has " + std::to_string(data.train.size()) + " training samples; " + std::to_string(c.steps) +
+                " steps of --batch " + std::to_string(batch) + " and a probe batch need " + std::to_string(needed));
   const std::size_t W = c.widths.size(), T = static_cast<std::size_t>(c.steps) + 1;
   for (std::size_t wi = 0; wi < W; ++wi)
     for (int k = 0; k < c.seeds; ++k) {
