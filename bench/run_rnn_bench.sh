@@ -24,19 +24,4 @@ for rep in $(seq "$reps"); do
   pairs+=("$ours" "$theirs")
 done
 theirs_default=$(/usr/bin/python3 bench/torch_rnn.py "$threads" 1 "$hidden")
-/usr/bin/python3 - "$theirs_default" "${pairs[@]}" <<'PY'
-import json, statistics, sys
-d = json.loads(sys.argv[1])
-rows = sys.argv[2:]
-n = 60000
-ours, theirs, ratios = [], [], []
-for i in range(0, len(rows), 2):
-    epochs = [e["seconds"] for e in json.loads(rows[i])[0]["runs"][0]["epochs"]]
-    o, t = statistics.median(epochs), json.loads(rows[i + 1])["epoch_s"]
-    ours.append(o); theirs.append(t); ratios.append(t / o)
-    print(f"repetition {i // 2 + 1}: initlab {o:.2f} s/epoch, PyTorch {t:.2f} s/epoch, PyTorch / initlab {t / o:.2f}")
-o, t = statistics.median(ours), statistics.median(theirs)
-print(f"initlab (LibTorch, C++):          {n / o:9.0f} samples/s ({o:.2f} s/epoch, median of {len(ours)} runs)")
-print(f"PyTorch, OPENBLAS_NUM_THREADS=1:  {n / t:9.0f} samples/s ({t:.2f} s/epoch)  initlab faster by {statistics.median(ratios):.2f}x (median of per-repetition ratios; range {min(ratios):.2f}-{max(ratios):.2f})")
-print(f"PyTorch, default BLAS threads:    {d['samples_per_s']:9.0f} samples/s ({d['epoch_s']:.2f} s/epoch, one epoch)  initlab faster by {d['epoch_s'] / o:.2f}x")
-PY
+/usr/bin/python3 bench/epoch_ratio.py "$theirs_default" "${pairs[@]}"

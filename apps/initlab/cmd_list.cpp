@@ -42,6 +42,9 @@ void run_list(const ListOptions& options) {
     for (const lab::SchemeInfo& s : lab::scheme_registry())
       out.push_back({{"name", s.name}, {"aliases", nlohmann::json::array()}, {"params", params_json(s.params)}, {"formula", s.formula},
                      {"use_for", s.use_for}, {"reference", s.reference}, {"kind", "network"}});
+    for (const lab::SchemeInfo& s : lab::parametrization_registry())
+      out.push_back({{"name", s.name}, {"aliases", nlohmann::json::array()}, {"params", params_json(s.params)}, {"formula", s.formula},
+                     {"use_for", s.use_for}, {"reference", s.reference}, {"kind", "parametrization"}});
 #endif
     fmt::print("{}\n", out.dump(2));
     return;
@@ -59,6 +62,8 @@ void run_list(const ListOptions& options) {
 #ifdef INITLAB_LIST_SCHEMES
   fmt::print("\nNetwork schemes (--init / --inits of train, compare, sweep; a whole network at once):\n\n");
   for (const lab::SchemeInfo& s : lab::scheme_registry()) print_entry(s.name, s.params, s.formula, s.use_for, s.reference);
+  fmt::print("Parametrizations (--param of train, compare, sweep, coordcheck; how init and learning rates scale with width):\n\n");
+  for (const lab::SchemeInfo& s : lab::parametrization_registry()) print_entry(s.name, s.params, s.formula, s.use_for, s.reference);
 #endif
 }
 

@@ -54,4 +54,21 @@ const std::vector<SchemeInfo>& scheme_registry() {
   return schemes;
 }
 
+const std::vector<SchemeInfo>& parametrization_registry() {
+  static const std::vector<SchemeInfo> entries = {
+      {"standard", {}, "every parameter at --lr; the init as drawn", "the default; what PyTorch and Keras do",
+       "-"},
+      {"mup",
+       {{"base_width", "64", "the width at which μP equals the standard parametrization"},
+        {"readout", "scaled", "the readout's init: scaled (x m^(-1/2)) or zero"}},
+       "m = width / base_width; input matrix and width-sized vectors: init as drawn, lr x m (SGD) or x 1 (Adam); hidden "
+       "matrices: init as drawn (1/fan_in), lr x 1 (SGD) or x 1/m (Adam); readout: init x m^(-1/2) (or 0), lr x 1/m; "
+       "attention logits q.k sqrt(d0)/d instead of q.k/sqrt(d)",
+       "mlp: and vit: models whose width will grow: the best learning rate found at the base width transfers (initlab "
+       "coordcheck checks it)",
+       "Yang et al. 2021, Tensor Programs V: tuning large neural networks via zero-shot hyperparameter transfer (Table 3)"},
+  };
+  return entries;
+}
+
 }  // namespace initlab::lab

@@ -1,5 +1,5 @@
-// The network schemes (initializations of a whole network rather than of one tensor) as `initlab
-// list` shows them: name, parameters, formula, when to use it, reference. Torch-free, so the list
+// The network schemes (initializations of a whole network rather than of one tensor), and the
+// parametrizations of --param, as `initlab list` shows them: name, parameters, formula, when to use it, reference. Torch-free, so the list
 // command reads it without LibTorch; netinit/network_init.hpp implements them.
 #pragma once
 #include <string>
@@ -18,5 +18,8 @@ struct SchemeInfo {
 };
 
 const std::vector<SchemeInfo>& scheme_registry();
+// The parametrizations of --param (models/parametrization.hpp), listed the same way: how init and
+// learning rates scale with the width.
+const std::vector<SchemeInfo>& parametrization_registry();
 
 }  // namespace initlab::lab
