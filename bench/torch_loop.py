@@ -1,6 +1,8 @@
 """What the PyTorch sides of the benchmarks share: Fashion-MNIST from Debian's package, and one
 training epoch written as a typical PyTorch loop that tracks loss and accuracy like initlab's."""
 import gzip
+import json
+import time
 
 import numpy as np
 import torch
@@ -31,3 +33,22 @@ def train_epoch(model, opt, x, y, batch=64):
         total += loss.item() * len(idx)
         correct += (out.argmax(1) == yb).sum().item()
     return total / len(x), correct / len(x)
+
+
+def timed_epochs(model, x, y, xt, yt, epochs, lr=0.001):
+    """Adam at lr, `epochs` epochs, each a training pass plus the test set's evaluation (1,000 at
+    a time), as initlab's epoch does; returns the JSON line the benchmark scripts read: the
+    median epoch's seconds and samples per second, and the last test accuracy."""
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    times = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        model.train()
+        train_epoch(model, opt, x, y)
+        model.eval()
+        with torch.no_grad():
+            test_correct = sum((model(xt[i:i + 1000]).argmax(1) == yt[i:i + 1000]).sum().item() for i in range(0, len(xt), 1000))
+        times.append(time.perf_counter() - start)
+    times.sort()
+    s = times[len(times) // 2]
+    return json.dumps({"impl": "torch", "samples_per_s": len(x) / s, "epoch_s": s, "test_acc": test_correct / len(xt)})

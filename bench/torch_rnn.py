@@ -4,14 +4,12 @@ steps of 28 pixels, standardized; LSTM of HIDDEN units, batch_first, a Linear he
 step; Adam lr 0.001, batch 64, shuffled each epoch), written as a typical PyTorch loop that tracks
 loss and accuracy like initlab's, then evaluates the 10,000 test images as initlab's epoch does.
 Usage: torch_rnn.py THREADS EPOCHS HIDDEN"""
-import json
 import sys
-import time
 
 import torch
 import torch.nn as nn
 
-from torch_loop import fashion_mnist, train_epoch
+from torch_loop import fashion_mnist, timed_epochs
 
 threads, epochs, hidden = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 torch.set_num_threads(threads)
@@ -33,17 +31,4 @@ class Net(nn.Module):
         return self.fc(out[:, -1])
 
 
-model = Net()
-opt = torch.optim.Adam(model.parameters(), lr=0.001)
-times = []
-for epoch in range(epochs):
-    start = time.perf_counter()
-    model.train()
-    train_epoch(model, opt, x, y)
-    model.eval()
-    with torch.no_grad():
-        test_correct = sum((model(xt[i:i + 1000]).argmax(1) == yt[i:i + 1000]).sum().item() for i in range(0, len(xt), 1000))
-    times.append(time.perf_counter() - start)
-times.sort()
-s = times[len(times) // 2]
-print(json.dumps({"impl": "torch", "samples_per_s": len(x) / s, "epoch_s": s, "test_acc": test_correct / len(xt)}))
+print(timed_epochs(Net(), x, y, xt, yt, epochs))

@@ -6,14 +6,12 @@ four Linear layers (q, k, v, o; softmax(q k^T / sqrt(d)) v per head) and a GELU 
 final LayerNorm and a Linear head on the class token. Adam lr 0.001, batch 64, shuffled each
 epoch; then the 10,000 test images are evaluated, as initlab's epoch does.
 Usage: torch_vit.py THREADS EPOCHS DIM LAYERS HEADS"""
-import json
 import sys
-import time
 
 import torch
 import torch.nn as nn
 
-from torch_loop import fashion_mnist, train_epoch
+from torch_loop import fashion_mnist, timed_epochs
 
 threads, epochs, dim, layers, heads = (int(a) for a in sys.argv[1:6])
 torch.set_num_threads(threads)
@@ -70,17 +68,4 @@ class Vit(nn.Module):
         return self.head(self.norm(self.blocks(h)[:, 0]))
 
 
-model = Vit()
-opt = torch.optim.Adam(model.parameters(), lr=0.001)
-times = []
-for epoch in range(epochs):
-    start = time.perf_counter()
-    model.train()
-    train_epoch(model, opt, x, y)
-    model.eval()
-    with torch.no_grad():
-        test_correct = sum((model(xt[i:i + 1000]).argmax(1) == yt[i:i + 1000]).sum().item() for i in range(0, len(xt), 1000))
-    times.append(time.perf_counter() - start)
-times.sort()
-s = times[len(times) // 2]
-print(json.dumps({"impl": "torch", "samples_per_s": len(x) / s, "epoch_s": s, "test_acc": test_correct / len(xt)}))
+print(timed_epochs(Vit(), x, y, xt, yt, epochs))
