@@ -539,7 +539,7 @@
         layer: [
           { mark: { type: 'line', point: true }, encoding: {
             x: { field: 'x', type: 'quantitative', scale: { type: 'log', base: 2 }, title: key },
-            y: { field: 'loss', type: 'quantitative', scale: { type: 'log' }, title: 'final training loss (mean over seeds)' },
+            y: { field: 'loss', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'final training loss (mean over seeds)' },
             color: { field: 'line', type: 'nominal', title: null, sort: lines },
             tooltip: [{ field: 'line' }, { field: 'panel' }, { field: 'x', type: 'quantitative', title: key }, { field: 'loss', type: 'quantitative', title: 'training loss' },
               { field: 'finished', type: 'quantitative', title: 'finished runs' }, { field: 'diverged', type: 'quantitative', title: 'diverged runs' }] } },
@@ -720,7 +720,7 @@
       const rows = p.points.filter((r) => typeof r[key] === 'number' && r[key] > 0).map((r) => ({ layer: r.layer, role: r.role, width: r.width, step: r.step, value: r[key] }));
       if (!rows.length) continue;
       const layers = [...new Set(rows.map((r) => r.layer))];
-      chart(s, { kind: `coordcheck-${key}`, propagation: p.id }, title,
+      chart(s, { kind: key === 'size' ? 'coordcheck-size' : 'coordcheck-change', propagation: p.id }, title,
         `One panel per layer, one line per training step t (t = 0 is the init). Log-log axes: a flat line is width-independent, a slope of 1 grows like the width. Mean over ${c.seeds || '?'} seeds on one fixed probe batch.`, {
           data: { values: rows },
           facet: { field: 'layer', type: 'nominal', sort: layers, title: null },

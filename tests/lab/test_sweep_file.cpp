@@ -160,10 +160,10 @@ TEST(SweepFileParse, KeyTableIsTheContract) {
     if (k.axis) axes.push_back(k.name);
     EXPECT_NE(std::string(k.help), "") << k.name;
   }
-  EXPECT_EQ(names.size(), 26u);
+  EXPECT_EQ(names.size(), 27u);
   EXPECT_EQ(names.front(), "name");
   EXPECT_EQ(names.back(), "tune");
-  EXPECT_EQ(axes, (std::vector<std::string>{"model", "data", "activation", "batchnorm", "dropout", "bias", "generator", "optimizer", "lr", "momentum",
+  EXPECT_EQ(axes, (std::vector<std::string>{"model", "data", "activation", "batchnorm", "dropout", "param", "bias", "generator", "optimizer", "lr", "momentum",
                                             "nesterov", "weight_decay", "clip_norm", "batch", "epochs", "loss", "val", "normalize", "limit"}));
 }
 
@@ -213,7 +213,7 @@ seeds = 1000
 
 TEST(SweepFileErrors, UnknownKeyListsTheKeys) {
   EXPECT_EQ(parse_error("inits = [\"a\"]\n\nlrr = 0.1\n"),
-            "s.toml:3: key 'lrr' is unknown; expected one of: name, model, data, activation, batchnorm, dropout, bias, generator, optimizer, lr, "
+            "s.toml:3: key 'lrr' is unknown; expected one of: name, model, data, activation, batchnorm, dropout, param, bias, generator, optimizer, lr, "
             "momentum, nesterov, weight_decay, clip_norm, batch, epochs, loss, val, normalize, limit, monitor_every, override, inits, seeds, seed, tune");
   const std::string clipped = "s.toml:1: key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...' is unknown; expected one of: name,";
   EXPECT_EQ(parse_error(std::string(100, 'k') + " = 1\n").substr(0, clipped.size()), clipped);
@@ -266,7 +266,7 @@ TEST(SweepFileErrors, TuneNeedsAnAxisOfTwoOrMoreValues) {
   EXPECT_EQ(parse_error("lr = [0.1, 0.2]\ninits = [\"a\"]\ntune = [\n  \"lr\",\n  \"momentum\",\n]\n"),
             "s.toml:5: 'tune' names 'momentum', which the file does not set; tune needs a key with two or more values");
   EXPECT_EQ(parse_error("inits = [\"a\"]\ntune = [\"seeds\"]\n"),
-            "s.toml:2: 'tune' names 'seeds', which is not a grid key; expected one of: model, data, activation, batchnorm, dropout, bias, "
+            "s.toml:2: 'tune' names 'seeds', which is not a grid key; expected one of: model, data, activation, batchnorm, dropout, param, bias, "
             "generator, optimizer, lr, momentum, nesterov, weight_decay, clip_norm, batch, epochs, loss, val, normalize, limit");
   EXPECT_EQ(parse_error("inits = [\"a\"]\ntune = []\n"), "s.toml:2: key 'tune' is an empty list");
   EXPECT_EQ(parse_error("inits = [\"a\"]\nlr = [1, 2]\ntune = [\"lr\", \"lr\"]\n"), R"~(s.toml:3: key 'tune' lists "lr" twice)~");

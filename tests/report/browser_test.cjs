@@ -101,6 +101,20 @@ function expected(data, chart) {
     const rows = p.steps.filter((r) => r.what === key && r.mean > 0 && r.lo > 0);
     return { line: uniq(rows.map((r) => r.init)), area: uniq(rows.map((r) => r.init)) };
   }
+  if (chart.kind === 'coordcheck-size' || chart.kind === 'coordcheck-change') {
+    // A panel per layer, a line per step within it, a point per (layer, width, step) with a positive value.
+    const p = data.propagations.find((x) => x.id === chart.propagation);
+    const key = chart.kind === 'coordcheck-size' ? 'size' : 'update';
+    const rows = p.points.filter((r) => typeof r[key] === 'number' && r[key] > 0);
+    return { line: uniq(rows.map((r) => `${r.layer}/${r.step}`)), symbolItems: rows.length };
+  }
+  if (chart.kind === 'sweep-tuned-curve') {
+    // A line per slice (and init), a point per tuned value with a finished run.
+    const sw = data.sweeps.find((x) => x.id === chart.sweep);
+    const cells = sw.slices.flatMap((s) => s.cells.map((c) => ({ ...c, slice: JSON.stringify(s.fixed) })))
+      .filter((c) => typeof c.train_loss === 'number' && c.train_loss > 0);
+    return { line: uniq(cells.map((c) => `${c.slice}/${c.init}`)), symbolItems: cells.length };
+  }
   throw new Error(`unknown chart kind ${chart.kind}`);
 }
 
@@ -169,12 +183,14 @@ function expected(data, chart) {
   if (result.charts.length === 0) fail('no charts');
   if (result.fallbacks !== result.charts.length) fail(`${result.fallbacks} fallback tables for ${result.charts.length} charts`);
   const kinds = new Set(result.charts.map((c) => c.kind));
-  for (const k of ['curve', 'histogram', 'heatmap', 'sweep-final', 'layers', 'sweep-heatmap', 'sweep-curve', 'through-time-gradient', 'through-time-hidden', 'recurrent-radius', 'recurrent-gradient']) if (!kinds.has(k)) fail(`no ${k} chart`);
+  for (const k of ['curve', 'histogram', 'heatmap', 'sweep-final', 'layers', 'sweep-heatmap', 'sweep-curve', 'through-time-gradient', 'through-time-hidden', 'recurrent-radius', 'recurrent-gradient',
+    'coordcheck-size', 'coordcheck-change', 'sweep-tuned-curve']) if (!kinds.has(k)) fail(`no ${k} chart`);
   for (const { got, want } of result.formats) if (got !== want) fail(`number format: got '${got}', expected '${want}'`);
   // A headline above every experiment and every tuned sweep slice; a caption on every pairs table.
   const sweeps = result.data.sweeps || [];
   const tunedSlices = sweeps.filter((s) => s.tuned.length).reduce((n, s) => n + s.slices.length, 0);
-  const wantHeadlines = result.data.experiments.length + tunedSlices;
+  const coordchecks = result.data.propagations.filter((p) => p.kind === 'coordcheck').length;
+  const wantHeadlines = result.data.experiments.length + tunedSlices + coordchecks;
   if (result.headlines.length !== wantHeadlines) fail(`${result.headlines.length} headlines, expected ${wantHeadlines}`);
   for (const e of result.data.experiments)
     if (!result.headlines.some((h) => h.includes(e.summary.headline))) fail(`experiment ${e.id}'s headline is not on the page`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The HTML report end to end: two small real experiments (with the training monitor; one an LSTM), two tiny
-# sweeps (a 2-lr x 2-init tune, and a 2-point grid without tune), two propagation studies and one
-# through time (an RNN) into
+# The HTML report end to end: two small real experiments (with the training monitor; one an LSTM), three tiny
+# sweeps (a 2-lr x 2-init tune, a 2-lr x 2-width μP tune, and a 2-point grid without tune), two
+# propagation studies, one through time (an RNN) and a coordinate check into
 # one database, `initlab report`, then headless Chromium checks the page
 # (tests/report/browser_test.cjs) and saves a screenshot under the build folder. Also the
 # report command's errors: exit 2, one line, no file written.
@@ -41,7 +41,24 @@ epochs = 2
 inits = ["he_normal", "xavier_normal"]
 seeds = 2
 TOML
+cat > widths.toml <<'TOML'
+name = "tiny-lr-by-width"
+model = ["mlp:2-16-3", "mlp:2-64-3"]
+param = "mup:base_width=16"
+data = "synthetic:blobs,n=900"
+optimizer = "adam"
+lr = [0.003, 0.03]
+batch = 32
+epochs = 2
+val = 0.2
+inits = ["he_normal"]
+seeds = 1
+tune = ["lr"]
+TOML
 "$bin" sweep tune.toml --db r.db --jobs 2 --quiet > /dev/null 2> s1.err && ok || { bad "sweep with tune"; cat s1.err; }
+"$bin" sweep widths.toml --db r.db --jobs 2 --quiet > /dev/null 2> s3.err && ok || { bad "sweep over widths"; cat s3.err; }
+"$bin" coordcheck --model mlp --data synthetic:blobs,n=900 --widths 16,32,64 --steps 2 --seeds 1 --batch 32 --db r.db > /dev/null 2> cc.err \
+  && ok || { bad "coordcheck --db"; cat cc.err; }
 "$bin" sweep grid.toml --db r.db --jobs 2 --quiet > /dev/null 2> s2.err && ok || { bad "sweep without tune"; cat s2.err; }
 "$bin" propagate --model mlp:64-64x6 --activation relu --init 'normal:std=logspace(1e-3,1,6)' --batch 128 --db r.db > /dev/null 2> p.err && ok || { bad "propagate sweep"; cat p.err; }
 "$bin" propagate --model mlp:64-64x6 --activation tanh --init xavier_normal --init orthogonal --batch 128 --bias-std 0.05 --report prop.html --db r.db > /dev/null 2> q.err \
