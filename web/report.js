@@ -511,14 +511,15 @@
   }
 
   // One numeric tuned key (lr) over several slices: the final training loss against it, one line
-  // per value of the first untuned key (the width), a panel per value of the others (--param) and
-  // per init: where each line's minimum sits is what μP's learning-rate transfer is about.
+  // per model (the width; else per value of the first untuned key), a panel per value of the
+  // others (--param) and per init: where each line's minimum sits is what μP's learning-rate transfer is about.
   function tunedCurve(parent, sw) {
     if (sw.tuned.length !== 1 || sw.slices.length < 2) return;
     const key = sw.tuned[0];
     const rows = [];
     for (const slice of sw.slices) {
-      const keys = Object.keys(slice.fixed);
+      // The model (the width) makes the lines when it varies; the other untuned keys make panels.
+      const keys = Object.keys(slice.fixed).sort((a, b) => (b === 'model') - (a === 'model'));
       const line = keys.length ? `${keys[0]}=${slice.fixed[keys[0]]}` : 'all';
       const panelParts = keys.slice(1).map((k) => `${k}=${slice.fixed[k]}`);
       for (const c of slice.cells) {

@@ -186,6 +186,9 @@ TEST(Mup, RefusedWhereItIsNotDefined) {
             std::string::npos);
   EXPECT_NE(error_of([&] { prepare_run(spec_for("mlp:784-10", "mup", Optimizer::adam), d, nullptr); }).find("no hidden layer"), std::string::npos);
   EXPECT_NE(error_of([&] { prepare_run(spec_for("resmlp:784-64x3-10", "mup", Optimizer::adam), d, nullptr); }).find("is neither"), std::string::npos);
+  EXPECT_NE(error_of([&] { prepare_run(spec_for("mlp:784-256-128-10", "mup", Optimizer::adam), d, nullptr); })
+                .find("has hidden layers of 256 and 128 units; μP here scales one width"),
+            std::string::npos);
 }
 
 TEST(CoordCheck, SlopeOfAPowerLaw) {
@@ -222,6 +225,15 @@ CoordCheckResult check_mlp(const std::string& param) {
   c.train.batch = 64;
   DataCache cache;
   return coordcheck(c, cache, nullptr);
+}
+
+// With a zero readout nothing below it moves in the first step (its gradient is W^T g = 0): a
+// change of exactly 0 at every width is no violation, and μP stays width-stable.
+TEST(CoordCheck, ZeroReadoutIsWidthStable) {
+  const CoordCheckResult r = check_mlp("mup:base_width=64,readout=zero");
+  EXPECT_EQ(r.layers.front().update[0][1], 0.0);
+  EXPECT_FALSE(r.layers.front().update_slope[1].has_value());
+  EXPECT_TRUE(coord_verdict(r).stable()) << (coord_verdict(r).unstable.empty() ? "" : coord_verdict(r).unstable.front());
 }
 
 TEST(CoordCheck, StandardAdamGrowsWithWidthMupDoesNot) {

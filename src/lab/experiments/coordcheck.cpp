@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -227,10 +228,15 @@ CoordVerdict coord_verdict(const CoordCheckResult& r) {
       const double e = std::isnan(over) ? HUGE_VAL : over;
       if (at == 0 || e > excess) worst = slope, excess = e, at = static_cast<int>(t), what = kind;
     };
+    // A step where a layer's value is exactly 0 at every width has no slope and is no violation
+    // (no change yet: below a zero-initialized readout nothing moves in the first step).
+    const auto all_zero = [&](const std::vector<std::vector<double>>& v, std::size_t t) {
+      return std::all_of(v.begin(), v.end(), [&](const std::vector<double>& row) { return row[t] == 0.0; });
+    };
     for (std::size_t t = 1; t < l.slope.size(); ++t) {
       const double u = l.update_slope[t] ? *l.update_slope[t] : kNaN, s = l.slope[t] ? *l.slope[t] : kNaN;
-      consider(u, std::fabs(u) - kStableSlope, "change", t);
-      consider(s, s - kStableSlope, "size", t);
+      if (!all_zero(l.update, t)) consider(u, std::fabs(u) - kStableSlope, "change", t);
+      if (!all_zero(l.size, t)) consider(s, s - kStableSlope, "size", t);
     }
     if (at > 0) {
       std::snprintf(buf, sizeof buf, "%s (%s slope %.2f at t=%d)", l.name.c_str(), what, worst, at);

@@ -65,7 +65,11 @@ std::int64_t mup_width(const ModelSpec& spec) {
   if (spec.kind == ModelKind::mlp) {
     if (spec.widths.size() < 3)
       throw Error("--param mup: --model '" + excerpt(spec.text) + "' has no hidden layer, so no width to scale; give one, e.g. mlp:784-256-10");
-    return *std::max_element(spec.widths.begin() + 1, spec.widths.end() - 1);
+    const auto first = spec.widths.begin() + 1, last = spec.widths.end() - 1;
+    if (const auto other = std::find_if(first, last, [&](std::int64_t w) { return w != *first; }); other != last)
+      throw Error("--param mup: --model '" + excerpt(spec.text) + "' has hidden layers of " + std::to_string(*first) + " and " +
+                  std::to_string(*other) + " units; μP here scales one width, so every hidden layer must have it (e.g. mlp:784-256x3-10)");
+    return *first;
   }
   throw Error("--param mup is defined here for mlp: and vit: models; --model '" + excerpt(spec.text) +
               "' is neither (use --param standard)");

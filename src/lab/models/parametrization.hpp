@@ -14,7 +14,9 @@
 //   output_bias  x1         x1       x1        the readout's bias (fixed size)
 // The `mup` package (Table 8's form) keeps the readout at the standard init and lr and divides
 // its input by m in the forward pass instead; with Adam (ignoring epsilon) and with SGD the
-// trajectories are the same (docs/transformers.md derives it). Attention logits are scaled by
+// trajectories are the same (docs/transformers.md derives it). Biases keep the init as drawn: Table 3
+// has Theta(1) biases, while torch_default's U(+-1/sqrt(fan_in)) shrinks with width (--bias zeros or
+// a constant-std --bias matches the table). Attention logits are scaled by
 // sqrt(d0) / d instead of 1 / sqrt(d) (d the head dimension, d0 = base_width / heads): 1 / d in
 // width, equal to the standard scale at the base width.
 #pragma once
@@ -54,9 +56,9 @@ struct MupScale {
 // The table above for one role at width multiplier m (= width / base_width); standard: all 1.
 MupScale mup_scale(const Parametrization& p, MupRole role, double m, Optimizer optimizer);
 
-// The width that μP scales for a model: the widest hidden layer of an mlp:, the dimension of a
-// vit:. Throws Error "--param mup: ..." for a model μP is not defined for here (only mlp: with at
-// least one hidden layer, and vit:).
+// The width that μP scales for a model: the hidden width of an mlp: (every hidden layer must have
+// it), the dimension of a vit:. Throws Error "--param mup: ..." for a model μP is not defined for
+// here (only mlp: with at least one hidden layer, all of one width, and vit:).
 std::int64_t mup_width(const ModelSpec& spec);
 // width / base_width (1 under the standard parametrization).
 double width_multiplier(const ModelSpec& spec, const Parametrization& p);
