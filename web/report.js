@@ -660,6 +660,11 @@
       { key: 'init', label: 'init' }, { key: 'final_act_std', label: 'final act std' }, { key: 'spread', label: 'spread over seeds' },
       { key: 'forward_ratio', label: 'forward ratio' }, { key: 'backward_ratio', label: 'backward ratio' }, { key: 'verdict', label: 'verdict' },
     ], p.per_init, p.thresholds ? `Verdict: vanishing below ${num(p.thresholds.vanishing_below)}, exploding above ${num(p.thresholds.exploding_above)}` : null));
+    if ((p.attention || []).length)
+      s.append(table([
+        { key: 'init', label: 'init', format: (v) => v }, { key: 'name', label: 'block', format: (v) => v },
+        { key: 'logit_std', label: 'attention logit std' }, { key: 'entropy', label: 'attention entropy / log(tokens)' },
+      ], p.attention, 'Attention at init, per transformer block (the first seed): entropy 1 is uniform attention, 0 attends to one token'));
     s.append(table([{ key: 'k', label: 'what', format: (v) => v }, { key: 'v', label: 'value', format: (v) => v }], [
       { k: 'command', v: p.command }, { k: 'created', v: p.created }, { k: 'versions and machine', v: p.versions }, { k: 'configuration', v: JSON.stringify(c) },
     ], 'Reproducibility'));

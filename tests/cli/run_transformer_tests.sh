@@ -81,8 +81,10 @@ assert len(j["slices"]) == 4
 assert all(k["train_loss_mean"] is not None for s in j["slices"] for ch in s["choices"] for k in ch["candidates"])
 PY
 
-# propagate on a vit: a row per block and the attention's logit std and entropy per block.
-"$bin" propagate --model vit:32-3-4 --input data:fashion-mnist --init gpt2 --batch 64 > prop.txt 2> prop.err || bad "propagate vit: exit $?"
+# propagate on a vit: a row per block and the attention's logit std and entropy per block, printed
+# and in the report's data.
+"$bin" propagate --model vit:32-3-4 --input data:fashion-mnist --init gpt2 --batch 64 --db p.db --report p.html > prop.txt 2> prop.err || bad "propagate vit: exit $?"
+grep -q '"attention":\[{"entropy":' p.html && ok || bad "the propagate report lacks the attention rows"
 grep -q "attention at init, gpt2 (seed 0): logit std / entropy over log(tokens), per block:  blocks.0 " prop.txt && grep -q "blocks.2 " prop.txt \
   && ok || { bad "propagate vit attention line"; cat prop.txt prop.err; }
 finish

@@ -213,6 +213,7 @@ json propagation_report(const PropagationRecord& p) {
   j["kind"] = "layers";
   j["per_init"] = json::array();
   j["layers"] = json::array();
+  j["attention"] = json::array();
   const json& list = member(results, "results");
   if (!list.is_array()) return j;
   for (const auto& r : list) {
@@ -229,6 +230,9 @@ json propagation_report(const PropagationRecord& p) {
                              {"name", name.is_string() ? name : json(std::string())}, {"pre_std", sqrt_or_null(member(l, "pre_var"))},  // null: overflowed
                              {"theory_std", sqrt_or_null(member(l, "theory_var"))}, {"act_std", member(l, "act_std")},
                              {"grad_pre_std", member(l, "grad_pre_std")}, {"dead", member(l, "dead")}, {"saturated", member(l, "saturated")}});
+      if (l.contains("attn_logit_std"))  // a transformer block (vit:)
+        j["attention"].push_back({{"init", member(r, "init")}, {"name", j["layers"].back()["name"]}, {"logit_std", member(l, "attn_logit_std")},
+                                  {"entropy", member(l, "attn_entropy")}});
     }
   }
   return j;
