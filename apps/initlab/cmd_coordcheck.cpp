@@ -153,7 +153,7 @@ void add_coordcheck_command(CLI::App& app) {
                                         "standard (default) | mup[:base_width=64,readout=scaled|zero]");
   cmd->add_option("--init", c.init, "Init spec or network scheme, as for train")->capture_default_str();
   cmd->add_option("--data", c.data, "As for train")->capture_default_str();
-  cmd->add_option("--limit", c.data_options.limit, "Use only the first N training samples (0: all)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--limit", c.data_options.limit, "Use only the first N training samples (0: all)")->check(sample_limit());
   cmd->add_option_function<std::string>("--optimizer", [&c](const std::string& v) { c.train.optimizer = lab::parse_optimizer(v); },
                                         "adam (default) | sgd");
   cmd->add_option("--lr", c.train.lr, "Learning rate")->capture_default_str();

@@ -88,8 +88,7 @@ void add_common(CLI::App* cmd, ExperimentOptions& o) {
   cmd->add_option_function<std::string>("--loss", [&c](const std::string& v) { c.train.loss = lab::parse_loss(v); }, "auto | ce | mse | bce");
   cmd->add_option("--val", c.data_options.val_fraction, "Validation fraction of the training set");
   cmd->add_option("--normalize", c.data_options.normalize, "standard | unit | none");
-  cmd->add_option("--limit", c.data_options.limit, "Use only the first N training samples (quick runs; 0: all)")->check(CLI::Validator(
-      [](std::string& text) { return text.starts_with('-') ? "'" + text + "' is negative; expected a number of training samples >= 0 (0: all)" : std::string(); }, "N"));
+  cmd->add_option("--limit", c.data_options.limit, "Use only the first N training samples (quick runs; 0: all)")->check(sample_limit());
   cmd->add_option("--seed", c.first_seed, "First seed (0 to 2^64 - 1); runs use seed, seed+1, ...")->transform(seed_value());
   cmd->add_option("--seeds", c.seeds, "Seeds per init (1 to 100000)")->check(CLI::Range(1, 100000));
   cmd->add_option_function<std::string>("--device", [&c](const std::string& v) { c.train.device = lab::parse_device(v); }, "cpu | cuda");

@@ -23,6 +23,12 @@ CLI::Validator seed_value() {
       "SEED");
 }
 
+CLI::Validator sample_limit() {
+  return CLI::Validator(
+      [](std::string& text) { return text.starts_with('-') ? "'" + text + "' is negative; expected a number of training samples >= 0 (0: all)" : std::string(); },
+      "N");
+}
+
 CLI::Validator byte_size() {
   return CLI::Validator(
       [](std::string& text) {

@@ -8,6 +8,10 @@ namespace initlab::cli {
 // -1 and 2^64 as 2^64 - 1, and 010 as 8).
 CLI::Validator seed_value();
 
+// --limit N (train, compare, coordcheck): a number of training samples >= 0 (0: all); a negative
+// one is refused, not read as "everything".
+CLI::Validator sample_limit();
+
 // --max-memory SIZE (every command that allocates by a user's numbers): 512M, 16G, 1.5T
 // (initlab/byte_size.hpp), rewritten as a count of bytes.
 CLI::Validator byte_size();

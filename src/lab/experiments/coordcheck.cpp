@@ -7,9 +7,9 @@
 #include <limits>
 
 #include "data/spec_options.hpp"  // excerpt
+#include "experiments/experiment.hpp"
 #include "experiments/run.hpp"
 #include "initlab/error.hpp"
-#include "models/models.hpp"
 #include "models/vit.hpp"
 #include "train/trainer.hpp"
 
@@ -70,6 +70,7 @@ void check(const CoordCheckConfig& c) {
   }
   if (c.steps < 1 || c.steps > 1000) throw Error("--steps " + std::to_string(c.steps) + " is out of range; expected 1 to 1000");
   if (c.seeds < 1 || c.seeds > 1000) throw Error("--seeds " + std::to_string(c.seeds) + " is out of range; expected 1 to 1000");
+  check_seed_range(c.first_seed, c.seeds);
   validate(c.train);
 }
 
@@ -131,7 +132,9 @@ CoordCheckResult coordcheck(const CoordCheckConfig& c, DataCache& cache, const s
     s.model_options.param = c.param;
     try {
       parse_run_spec(s);
-      build_model(parsed(s).model, data, s.model_options);  // the model against the data (and μP against the model)
+      // The model against the data (and μP against the model), its training memory against what
+      // the machine has, the init against the model: as train checks a run.
+      check_run_spec(s, cache, 0);
     } catch (const Error& e) {
       throw Error("at width " + std::to_string(w) + ": " + e.what());
     }
@@ -139,10 +142,10 @@ CoordCheckResult coordcheck(const CoordCheckConfig& c, DataCache& cache, const s
     specs.push_back(std::move(s));
   }
   const std::int64_t batch = c.train.batch;
-  const std::int64_t needed = batch * (c.steps + 1);
-  if (data.train.size() < needed)
+  if (batch > data.train.size() / (c.steps + 1))  // divided, not multiplied: --batch can be near 2^63
     throw Error("--data '" + excerpt(c.data) + "' has " + std::to_string(data.train.size()) + " training samples; " + std::to_string(c.steps) +
-                " steps of --batch " + std::to_string(batch) + " and a probe batch need " + std::to_string(needed));
+                " steps of --batch " + std::to_string(batch) + " and a probe batch need " +
+                (batch > data.train.size() ? std::string("more") : std::to_string(batch * (c.steps + 1))));
   const std::size_t W = c.widths.size(), T = static_cast<std::size_t>(c.steps) + 1;
   for (std::size_t wi = 0; wi < W; ++wi)
     for (int k = 0; k < c.seeds; ++k) {

@@ -46,13 +46,17 @@ void check_run_spec(const RunSpec& spec, DataCache& data, double max_memory_byte
   libtorch::apply_plan(*probe, plan);
 }
 
+void check_seed_range(std::uint64_t first_seed, int seeds) {
+  if (first_seed > std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(seeds - 1))
+    throw Error("--seed " + std::to_string(first_seed) + " with --seeds " + std::to_string(seeds) +
+                " runs past the largest seed (2^64 - 1); expected a smaller --seed");
+}
+
 Plan plan_experiment(const ExperimentConfig& c, DataCache& data) {
   validate(c.train);
   if (c.seeds < 1) throw Error("--seeds " + std::to_string(c.seeds) + " is invalid; expected >= 1");
   if (c.inits.empty()) throw Error("no init to train; expected --init or --inits");
-  if (c.first_seed > std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(c.seeds - 1))
-    throw Error("--seed " + std::to_string(c.first_seed) + " with --seeds " + std::to_string(c.seeds) +
-                " runs past the largest seed (2^64 - 1); expected a smaller --seed");
+  check_seed_range(c.first_seed, c.seeds);
   RunSpec base = base_spec(c);
   std::vector<RunSpec> per_init;  // parsed and checked once per init; the runs copy them
   for (const auto& init : c.inits) {

@@ -48,6 +48,9 @@ Plan plan_experiment(const ExperimentConfig& config, DataCache& data);
 // is checked against the model). Throws Error.
 void check_run_spec(const RunSpec& spec, DataCache& data, double max_memory_bytes);
 
+// Seeds first_seed .. first_seed + seeds - 1 must not run past 2^64 - 1: throws Error naming --seed.
+void check_seed_range(std::uint64_t first_seed, int seeds);
+
 // Plans, runs what the database does not have yet (see scheduler.hpp), and returns the summary
 // of everything stored for the experiment.
 ExperimentSummary run_experiment(const ExperimentConfig& config, const std::atomic<bool>* stop, RunEvents* events = nullptr,
