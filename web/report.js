@@ -754,18 +754,77 @@
     ], 'Reproducibility'));
   }
 
+  // A reproduction (initlab reproduce): the claim and the verdict on top, the criteria fixed in the
+  // code with what decided each, the paper's figures redrawn from the measurements (dashed: theory),
+  // the numbers with their 95% CIs over seeds, and the setup.
+  function reproduction(p) {
+    const s = section(root, `Reproduction ${p.id}: ${p.name}${p.swapped ? ' (negative control: contrasted settings swapped)' : ''}`, `propagation-${p.id}`);
+    headline(s, `${p.verdict} (${p.reason}). Claim: ${p.claim}`);
+    s.append(el('p', {}, `${p.paper}. ${p.mode} mode, ${p.seeds} seeds, ${fmt(p.seconds)} s.`));
+    s.append(table([
+      { key: 'n', label: '#' }, { key: 'text', label: 'criterion (fixed before the run)', format: (x) => x },
+      { key: 'outcome', label: 'outcome', format: (x) => x }, { key: 'measured', label: 'decided on', format: (x) => x },
+    ], (p.criteria || []).map((c, i) => Object.assign({ n: i + 1 }, c)), 'Criteria'));
+    (p.figures || []).forEach((f, k) => {
+      const rows = [];
+      for (const sr of f.series || [])
+        for (const pt of sr.points || []) {
+          if (typeof pt.x !== 'number' || typeof pt.y !== 'number' || (f.log_y && !(pt.y > 0)) || (f.log_x && !(pt.x > 0))) continue;
+          const half = typeof pt.half === 'number' ? pt.half : null;
+          const lo = half === null ? null : pt.y - half;
+          rows.push({ series: sr.name, kind: sr.theory ? 'theory' : 'measured', x: pt.x, y: pt.y, half,
+            lo: lo !== null && (!f.log_y || lo > 0) ? lo : null, hi: half === null ? null : pt.y + half });
+        }
+      if (!rows.length) return;
+      const x = { field: 'x', type: 'quantitative', title: f.x_label, scale: f.log_x ? { type: 'log', base: 2 } : { zero: false } };
+      const y = { field: 'y', type: 'quantitative', title: f.y_label, scale: f.log_y ? { type: 'log' } : { zero: false } };
+      const color = { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 1, labelLimit: 600 } };
+      chart(s, { kind: 'reproduction', propagation: p.id, figure: k }, f.title, f.caption, {
+        data: { values: rows },
+        width: 520, height: 280,
+        layer: [
+          {
+            mark: { type: 'line', point: true },
+            encoding: {
+              x, y, color,
+              strokeDash: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['measured', 'theory'], range: [[1, 0], [5, 4]] }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2 } },
+              tooltip: [{ field: 'series' }, { field: 'x', type: 'quantitative', title: f.x_label }, { field: 'y', type: 'quantitative', title: f.y_label },
+                { field: 'half', type: 'quantitative', title: '95% CI ±' }],
+            },
+          },
+          {
+            transform: [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }],
+            mark: { type: 'rule' },
+            encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color },
+          },
+        ],
+      }, rows, [{ key: 'series', label: 'series', format: (v) => v }, { key: 'x', label: f.x_label }, { key: 'y', label: f.y_label }, { key: 'half', label: '95% CI ±' }]);
+    });
+    s.append(table([
+      { key: 'name', label: 'quantity', format: (x) => x }, { key: 'mean', label: 'mean ± 95% CI', format: (v, r) => meanCi(v, r.ci95_half) },
+      { key: 'n', label: 'seeds' }, { key: 'theory', label: 'theory' },
+    ], p.measured || [], 'Measured (over seeds)'));
+    s.append(table([{ key: 'key', label: 'setting', format: (x) => x }, { key: 'value', label: 'value', format: (x) => x }], p.setup || [], 'Setup'));
+    if ((p.experiments || []).length)
+      s.append(el('p', {}, 'Trained: ', ...p.experiments.map((id, i) => el('span', {}, i ? ', ' : '', el('a', { href: `#experiment-${id}` }, `experiment ${id}`)))));
+    s.append(table([{ key: 'k', label: 'what', format: (x) => x }, { key: 'v', label: 'value', format: (x) => x }], [
+      { k: 'command', v: p.command }, { k: 'created', v: p.created }, { k: 'versions and machine', v: p.versions },
+    ], 'Reproducibility'));
+  }
+
   // ---- the page ----------------------------------------------------------------------------------
   const header = el('header', {}, el('h1', {}, 'initlab report'), el('p', {}, `From the results database ${data.source}.`));
   const toc = el('ul', { class: 'toc' });
   for (const sw of data.sweeps || []) toc.append(el('li', {}, el('a', { href: `#sweep-${sw.id}` }, `Sweep ${sw.id}: ${sw.name}`)));
   for (const e of data.experiments) toc.append(el('li', {}, el('a', { href: `#experiment-${e.id}` }, experimentTitle(e))));
-  const studyTitle = { through_time: 'Propagation through time', coordcheck: 'Coordinate check', layers: 'Signal propagation' };
-  for (const p of data.propagations) toc.append(el('li', {}, el('a', { href: `#propagation-${p.id}` }, `${studyTitle[p.kind] || 'Signal propagation'} ${p.id}: ${(p.config || {}).model || ''}`)));
+  const studyTitle = { through_time: 'Propagation through time', coordcheck: 'Coordinate check', layers: 'Signal propagation', reproduction: 'Reproduction' };
+  for (const p of data.propagations) toc.append(el('li', {}, el('a', { href: `#propagation-${p.id}` }, `${studyTitle[p.kind] || 'Signal propagation'} ${p.id}: ${p.kind === 'reproduction' ? `${p.name} (${p.verdict})` : (p.config || {}).model || ''}`)));
   header.append(el('nav', { 'aria-label': 'contents' }, toc));
   root.append(header);
   for (const sw of data.sweeps || []) sweep(sw);
   for (const e of data.experiments) experiment(e);
-  for (const p of data.propagations) (p.kind === 'through_time' ? throughTime : p.kind === 'coordcheck' ? coordCheck : propagation)(p);
+  const studyPage = { through_time: throughTime, coordcheck: coordCheck, reproduction };
+  for (const p of data.propagations) (studyPage[p.kind] || propagation)(p);
   Promise.all(pending).then(() => {
     report.done = true;
     document.body.setAttribute('data-ready', 'true');

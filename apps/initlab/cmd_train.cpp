@@ -33,6 +33,7 @@ void add_report_command(CLI::App& app);
 void add_advise_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 void add_coordcheck_command(CLI::App& app);
+void add_reproduce_command(CLI::App& app);
 
 int& lab_exit_code() {
   static int code = 0;
@@ -237,6 +238,7 @@ void add_lab_commands(CLI::App& app) {
   add_report_command(app);
   add_advise_command(app);
   add_coordcheck_command(app);
+  add_reproduce_command(app);
 }
 
 }  // namespace initlab::cli

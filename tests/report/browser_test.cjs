@@ -115,6 +115,14 @@ function expected(data, chart) {
       .filter((c) => typeof c.train_loss === 'number' && c.train_loss > 0);
     return { line: uniq(cells.map((c) => `${c.slice}/${c.init}`)), symbolItems: cells.length };
   }
+  if (chart.kind === 'reproduction') {
+    // A line per series (measured or theory), a point per finite value (positive on a log axis).
+    const p = data.propagations.find((x) => x.id === chart.propagation);
+    const f = p.figures[chart.figure];
+    const drawn = (s) => s.points.filter((q) => typeof q.x === 'number' && typeof q.y === 'number' && (!f.log_y || q.y > 0) && (!f.log_x || q.x > 0));
+    const series = f.series.filter((s) => drawn(s).length);
+    return { line: series.length, symbolItems: series.reduce((n, s) => n + drawn(s).length, 0) };
+  }
   throw new Error(`unknown chart kind ${chart.kind}`);
 }
 
@@ -184,13 +192,14 @@ function expected(data, chart) {
   if (result.fallbacks !== result.charts.length) fail(`${result.fallbacks} fallback tables for ${result.charts.length} charts`);
   const kinds = new Set(result.charts.map((c) => c.kind));
   for (const k of ['curve', 'histogram', 'heatmap', 'sweep-final', 'layers', 'sweep-heatmap', 'sweep-curve', 'through-time-gradient', 'through-time-hidden', 'recurrent-radius', 'recurrent-gradient',
-    'coordcheck-size', 'coordcheck-change', 'sweep-tuned-curve']) if (!kinds.has(k)) fail(`no ${k} chart`);
+    'coordcheck-size', 'coordcheck-change', 'sweep-tuned-curve', 'reproduction']) if (!kinds.has(k)) fail(`no ${k} chart`);
   for (const { got, want } of result.formats) if (got !== want) fail(`number format: got '${got}', expected '${want}'`);
   // A headline above every experiment and every tuned sweep slice; a caption on every pairs table.
   const sweeps = result.data.sweeps || [];
   const tunedSlices = sweeps.filter((s) => s.tuned.length).reduce((n, s) => n + s.slices.length, 0);
   const coordchecks = result.data.propagations.filter((p) => p.kind === 'coordcheck').length;
-  const wantHeadlines = result.data.experiments.length + tunedSlices + coordchecks;
+  const reproductions = result.data.propagations.filter((p) => p.kind === 'reproduction').length;
+  const wantHeadlines = result.data.experiments.length + tunedSlices + coordchecks + reproductions;
   if (result.headlines.length !== wantHeadlines) fail(`${result.headlines.length} headlines, expected ${wantHeadlines}`);
   for (const e of result.data.experiments)
     if (!result.headlines.some((h) => h.includes(e.summary.headline))) fail(`experiment ${e.id}'s headline is not on the page`);

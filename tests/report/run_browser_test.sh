@@ -59,6 +59,7 @@ TOML
 "$bin" sweep widths.toml --db r.db --jobs 2 --quiet > /dev/null 2> s3.err && ok || { bad "sweep over widths"; cat s3.err; }
 "$bin" coordcheck --model mlp --data synthetic:blobs,n=900 --widths 16,32,64 --steps 2 --seeds 1 --batch 32 --db r.db > /dev/null 2> cc.err \
   && ok || { bad "coordcheck --db"; cat cc.err; }
+"$bin" reproduce glorot2010 --seeds 2 --db r.db > /dev/null 2> rp.err && ok || { bad "reproduce --db"; cat rp.err; }
 "$bin" sweep grid.toml --db r.db --jobs 2 --quiet > /dev/null 2> s2.err && ok || { bad "sweep without tune"; cat s2.err; }
 "$bin" propagate --model mlp:64-64x6 --activation relu --init 'normal:std=logspace(1e-3,1,6)' --batch 128 --db r.db > /dev/null 2> p.err && ok || { bad "propagate sweep"; cat p.err; }
 "$bin" propagate --model mlp:64-64x6 --activation tanh --init xavier_normal --init orthogonal --batch 128 --bias-std 0.05 --report prop.html --db r.db > /dev/null 2> q.err \

@@ -204,12 +204,22 @@ json coordcheck_report(json j, const json& results) {
   return j;
 }
 
+// A reproduction (experiments/reproduce.hpp): its claim, criteria, numbers and figures as stored.
+json reproduction_report(json j, const json& results) {
+  j["kind"] = "reproduction";
+  for (const char* key : {"name", "paper", "claim", "mode", "seeds", "swapped", "verdict", "reason", "seconds", "experiments", "setup", "criteria",
+                          "measured", "figures"})
+    j[key] = member(results, key);
+  return j;
+}
+
 json propagation_report(const PropagationRecord& p) {
   json j = {{"id", p.id}, {"command", p.command}, {"created", p.created}, {"versions", p.versions}, {"config", parse_or_null(p.config)}};
   const json results = parse_or_null(p.results);
   j["thresholds"] = member(results, "thresholds");
   if (member(results, "kind") == "through_time") return through_time_report(std::move(j), results);
   if (member(results, "kind") == "coordcheck") return coordcheck_report(std::move(j), results);
+  if (member(results, "kind") == "reproduction") return reproduction_report(std::move(j), results);
   j["kind"] = "layers";
   j["per_init"] = json::array();
   j["layers"] = json::array();
@@ -310,9 +320,10 @@ json sweep_json(ResultStore& store, const SweepRecord& sw) {
 json report_data(ResultStore& store, const ReportSelection& selection) {
   json out = {{"source", std::filesystem::path(store.path()).filename().string()}, {"sweeps", json::array()},
                {"experiments", json::array()}, {"propagations", json::array()}};
-  const bool only_one = selection.experiment || selection.propagation || selection.sweep;
-  if (static_cast<int>(selection.experiment.has_value()) + selection.propagation.has_value() + selection.sweep.has_value() > 1)
-    throw Error("report_data: select one experiment, propagation study or sweep, not several");
+  const bool several = !selection.studies.empty();
+  const bool only_one = selection.experiment || selection.propagation || selection.sweep || several;
+  if (static_cast<int>(selection.experiment.has_value()) + selection.propagation.has_value() + selection.sweep.has_value() + several > 1)
+    throw Error("report_data: select one experiment, propagation study, sweep or list of studies, not several");
   SweepMembership in_sweeps;
   std::vector<std::int64_t> sweep_experiments;  // the selected sweep's points
   for (const auto& sw : store.sweeps()) {
@@ -324,21 +335,35 @@ json report_data(ResultStore& store, const ReportSelection& selection) {
   }
   if (selection.sweep && out["sweeps"].empty())
     throw Error("results database '" + store.path() + "' has no sweep " + std::to_string(*selection.sweep));
+  // Studies first: a reproduction names the experiments it trained, which come with it.
+  std::vector<std::int64_t> study_experiments;
+  if (!selection.experiment && !selection.sweep) {
+    for (const auto& p : store.propagations()) {
+      const bool wanted = selection.propagation ? p.id == *selection.propagation
+                          : several ? std::find(selection.studies.begin(), selection.studies.end(), p.id) != selection.studies.end()
+                                    : true;
+      if (!wanted) continue;
+      out["propagations"].push_back(propagation_report(p));
+      const json& ids = member(out["propagations"].back(), "experiments");
+      if (ids.is_array())
+        for (const auto& id : ids)
+          if (id.is_number_integer()) study_experiments.push_back(id.get<std::int64_t>());
+    }
+    if (selection.propagation && out["propagations"].empty())
+      throw Error("results database '" + store.path() + "' has no propagation study " + std::to_string(*selection.propagation));
+    if (several && out["propagations"].size() != selection.studies.size())
+      throw Error("results database '" + store.path() + "' lacks some of the studies asked for");
+  }
   if (!selection.propagation) {
     for (const auto& e : store.experiments()) {
       const bool wanted = selection.experiment ? e.id == *selection.experiment
                           : selection.sweep ? std::find(sweep_experiments.begin(), sweep_experiments.end(), e.id) != sweep_experiments.end()
-                                            : true;
+                          : several       ? std::find(study_experiments.begin(), study_experiments.end(), e.id) != study_experiments.end()
+                                          : true;
       if (wanted) out["experiments"].push_back(experiment_json(store, e, in_sweeps));
     }
     if (selection.experiment && out["experiments"].empty())
       throw Error("results database '" + store.path() + "' has no experiment " + std::to_string(*selection.experiment));
-  }
-  if (!selection.experiment && !selection.sweep) {
-    for (const auto& p : store.propagations())
-      if (!selection.propagation || p.id == *selection.propagation) out["propagations"].push_back(propagation_report(p));
-    if (selection.propagation && out["propagations"].empty())
-      throw Error("results database '" + store.path() + "' has no propagation study " + std::to_string(*selection.propagation));
   }
   if (out["experiments"].empty() && out["propagations"].empty() && out["sweeps"].empty())
     throw Error("results database '" + store.path() + "' holds no experiments, sweeps or propagation studies to report");

@@ -8,6 +8,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <vector>
 #include <string>
 
 #include "store/store.hpp"
@@ -19,6 +20,7 @@ struct ReportSelection {
   std::optional<std::int64_t> experiment;   // only this experiment (no sweeps, no propagations)
   std::optional<std::int64_t> propagation;  // only this propagation study
   std::optional<std::int64_t> sweep;        // only this sweep and its grid points' experiments
+  std::vector<std::int64_t> studies;        // only these studies (reproductions) and the experiments they ran
 };
 
 // Throws Error naming the database when a selected id does not exist or it holds nothing, and

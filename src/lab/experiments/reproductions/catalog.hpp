@@ -1,0 +1,12 @@
+// The reproductions, one per paper (each in its own file beside this one).
+#pragma once
+#include "experiments/reproduce.hpp"
+
+namespace initlab::lab {
+
+Reproduction he2015();          // Delving deep into rectifiers: 30-layer ReLU net, Xavier stalls, He trains
+Reproduction glorot2010();      // Understanding the difficulty: activations and gradients of a 5-layer tanh net
+Reproduction pennington2017();  // Resurrecting the sigmoid / Saxe 2014: Jacobian spectra with depth
+Reproduction klambauer2017();   // Self-normalizing networks: SELU with LeCun normal keeps (0, 1)
+
+}  // namespace initlab::lab

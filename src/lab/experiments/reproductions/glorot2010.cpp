@@ -1,0 +1,143 @@
+// Glorot & Bengio 2010, "Understanding the difficulty of training deep feedforward neural
+// networks", section 4.2 and Figures 6-7: a 5-hidden-layer tanh net of width 1000. Under the
+// standard init U(-1/sqrt(n), 1/sqrt(n)) (n Var(W) = 1/3) the activations' variance shrinks going
+// up and the back-propagated gradients' shrinks going down, while the weight gradients' variance is
+// the same in every layer; the normalized init (Var(W) = 2 / (n_in + n_out)) keeps both.
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "experiments/reproductions/catalog.hpp"
+#include "experiments/reproductions/parts.hpp"
+#include "initlab/mean_field.hpp"
+
+namespace initlab::lab {
+namespace {
+
+constexpr int kHidden = 5;
+constexpr const char* kModel = "mlp:784-1000x5-10";
+// U(-1/sqrt(fan_in), 1/sqrt(fan_in)): kaiming_uniform with a = sqrt(5) (gain sqrt(1/3), bound gain sqrt(3 / fan_in)).
+constexpr const char* kStandard = "kaiming_uniform:a=2.2360679774997896";
+
+// Mean-field ratio of the back-propagated gradient's variance, layer 1 over layer kHidden: every
+// layer below multiplies it by n Var(W) E[tanh'(h)^2] = chi_1 at that layer's variance q.
+std::optional<double> theory_gradient_ratio(const std::vector<LayerStats>& layers, double n_var_w) {
+  MeanField m;
+  m.nonlinearity = Nonlinearity::tanh;
+  m.sigma_w = std::sqrt(n_var_w);
+  double ratio = 1;
+  for (int l = 1; l < kHidden; ++l) {
+    const auto& q = repro::layer(layers, l).theory_var;
+    if (!q) return std::nullopt;
+    ratio *= chi_1(m, *q);
+  }
+  return ratio;
+}
+
+// Mean-field ratio of the activation variance, layer kHidden over layer 1: E[tanh(sqrt(q) z)^2].
+std::optional<double> theory_activation_ratio(const std::vector<LayerStats>& layers) {
+  MeanField m;
+  m.nonlinearity = Nonlinearity::tanh;
+  const auto& a = repro::layer(layers, 1).theory_var;
+  const auto& b = repro::layer(layers, kHidden).theory_var;
+  if (!a || !b) return std::nullopt;
+  return variance_map(m, *b) / variance_map(m, *a);
+}
+
+void run(const ReproOptions& o, int seeds, ReproResult& r) {
+  using namespace repro;
+  const bool quick = o.mode == ReproMode::quick;
+  std::string standard = kStandard, normalized = "xavier_uniform";
+  if (o.swap) std::swap(standard, normalized);
+  const std::string standard_name = fmt::format("standard ({})", standard), normalized_name = fmt::format("normalized ({})", normalized);
+
+  PropagateConfig p;
+  p.model = kModel;
+  p.activation = "tanh";
+  p.inits = {standard, normalized};
+  p.batch = quick ? 500 : 1000;
+  p.input = "gaussian";
+  const auto study = propagate_study(p, seeds, o, "propagation");
+  r.setup = {{"model", std::string(kModel) + " (5 tanh layers of 1000, a linear output layer of 10)"},
+             {"inits", fmt::format("standard U(-1/sqrt(n), 1/sqrt(n)): {}; normalized: {}", standard, normalized)},
+             {"input", fmt::format("gaussian N(0, 1), batch {}; biases zero; a random N(0, 1) cotangent at the output", p.batch)},
+             {"seeds", std::to_string(seeds)},
+             {"scale", "the paper: Shapeset-3x2 inputs and histograms during training; here gaussian inputs, variances at "
+                       "initialization only"}};
+
+  auto grad_var = [](const LayerStats& l) { return l.grad_pre_std * l.grad_pre_std; };
+  auto act_var = [](const LayerStats& l) { return l.act_std * l.act_std; };
+  auto weight_grad_var = [](const LayerStats& l) { return l.grad_weight_std * l.grad_weight_std; };
+  auto gradient_ratio = [&](const std::vector<LayerStats>& l) { return grad_var(repro::layer(l, 1)) / grad_var(repro::layer(l, kHidden)); };
+  auto activation_ratio = [&](const std::vector<LayerStats>& l) { return act_var(repro::layer(l, kHidden)) / act_var(repro::layer(l, 1)); };
+  auto weight_spread = [&](const std::vector<LayerStats>& l) {
+    double lo = weight_grad_var(repro::layer(l, 1)), hi = lo;
+    for (int k = 2; k <= kHidden; ++k) {
+      lo = std::min(lo, weight_grad_var(repro::layer(l, k)));
+      hi = std::max(hi, weight_grad_var(repro::layer(l, k)));
+    }
+    return hi / lo;
+  };
+  // n Var(W) of the square hidden layers: 1/3 (standard) or 1 (normalized), as the init in each role has it.
+  auto n_var_w = [](const std::string& init) { return init == kStandard ? 1.0 / 3.0 : 1.0; };
+  const auto& s0 = study[0].seeds.front();
+  const auto& n0 = study[1].seeds.front();
+  const Measured sg = measure(standard_name + ": back-propagated gradient variance, layer 1 / layer 5", per_seed(study[0], gradient_ratio),
+                              theory_gradient_ratio(s0, n_var_w(standard)));
+  const Measured ng = measure(normalized_name + ": back-propagated gradient variance, layer 1 / layer 5", per_seed(study[1], gradient_ratio),
+                              theory_gradient_ratio(n0, n_var_w(normalized)));
+  const Measured sa = measure(standard_name + ": activation variance, layer 5 / layer 1", per_seed(study[0], activation_ratio), theory_activation_ratio(s0));
+  const Measured na = measure(normalized_name + ": activation variance, layer 5 / layer 1", per_seed(study[1], activation_ratio), theory_activation_ratio(n0));
+  const Measured sw = measure(standard_name + ": weight-gradient variance, largest / smallest over layers 1-5", per_seed(study[0], weight_spread));
+  const Measured nw = measure(normalized_name + ": weight-gradient variance, largest / smallest over layers 1-5", per_seed(study[1], weight_spread));
+  r.measured = {sg, ng, sa, na, sw, nw};
+
+  r.criteria.push_back(criterion("Standard init: the back-propagated gradient's variance falls toward the input: at layer 1 it is below 1/20 of "
+                                 "layer 5's (mean over seeds; linear theory 3^-4 = 1/81)",
+                                 sg.mean < 1.0 / 20, ci_text(sg)));
+  r.criteria.push_back(criterion("Normalized init keeps it: its layer-1 / layer-5 gradient variance ratio is at least 10 times the standard "
+                                 "init's (what is left is tanh's slope below 1)",
+                                 ng.mean >= 10 * sg.mean, fmt::format("{} against {}", ci_text(ng), ci_text(sg))));
+  r.criteria.push_back(criterion("Standard init: the activations' variance falls going up: at layer 5 below 1/20 of layer 1's; normalized: "
+                                 "above 1/5",
+                                 sa.mean < 1.0 / 20 && na.mean > 1.0 / 5, fmt::format("standard {}; normalized {}", ci_text(sa), ci_text(na))));
+  r.criteria.push_back(criterion("Standard init: the weight gradients' variance is the same in every layer (largest / smallest over layers 1-5 "
+                                 "below 1.5 for every seed), the two falls cancelling",
+                                 *std::max_element(sw.values.begin(), sw.values.end()) < 1.5,
+                                 fmt::format("highest over seeds {:.3g}; {}", *std::max_element(sw.values.begin(), sw.values.end()), ci_text(sw))));
+
+  const std::vector<std::tuple<std::string, std::string, std::function<double(const LayerStats&)>>> panels = {
+      {"Activation variance per layer (Glorot & Bengio 2010, Figure 6)", "activation variance", act_var},
+      {"Back-propagated gradient variance per layer (Figure 7)", "variance of d loss / d pre-activation", grad_var},
+      {"Weight-gradient variance per layer (section 4.2.2)", "variance of d loss / d W", weight_grad_var}};
+  for (const auto& [title, label, f] : panels) {
+    Figure fig;
+    fig.title = title;
+    fig.caption = fmt::format("Hidden layers 1-5, mean over {} seeds with 95% CI.", seeds);
+    fig.x_label = "layer";
+    fig.y_label = label;
+    fig.log_y = true;
+    fig.series.push_back(layer_series(standard_name, study[0], 1, kHidden, f));
+    fig.series.push_back(layer_series(normalized_name, study[1], 1, kHidden, f));
+    r.figures.push_back(fig);
+  }
+}
+
+}  // namespace
+
+Reproduction glorot2010() {
+  Reproduction r;
+  r.name = "glorot2010";
+  r.paper = "Glorot & Bengio 2010, Understanding the difficulty of training deep feedforward neural networks (section 4.2, Figures 6-7)";
+  r.claim = "In a 5-layer tanh net, the standard init U(+-1/sqrt(n)) shrinks the activations' variance going up and the back-propagated "
+            "gradients' going down (by about 3x per layer), while the weight gradients' variance is the same in every layer; the normalized "
+            "init keeps both.";
+  r.quick = {3, "about 10 seconds", "at initialization only, gaussian inputs"};
+  r.full = {10, "about 1 minute", "at initialization only, gaussian inputs"};
+  r.min_seeds = 2;
+  r.run = run;
+  return r;
+}
+
+}  // namespace initlab::lab

@@ -1,0 +1,120 @@
+#include "experiments/reproductions/parts.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "experiments/statistics.hpp"
+#include "initlab/error.hpp"
+
+namespace initlab::lab::repro {
+
+void check_stop(const ReproOptions& o) {
+  if (o.stop && o.stop->load()) throw Error("interrupted");
+}
+
+std::vector<InitPropagation> propagate_study(PropagateConfig config, int seeds, const ReproOptions& o, const std::string& what) {
+  check_stop(o);
+  config.seeds = seeds;
+  if (o.progress)
+    config.progress = [&](const PropagateProgress& p) {
+      o.progress(fmt::format("{}: {}, seed {} of {}", what, p.init, p.seed_index + 1, seeds));
+    };
+  return propagate(config);
+}
+
+std::vector<JacobianSpectrum> jacobian_per_seed(PropagateConfig config, int seeds, const ReproOptions& o, const std::string& what) {
+  std::vector<JacobianSpectrum> out;
+  const std::uint64_t first = config.seed;
+  for (int s = 0; s < seeds; ++s) {
+    check_stop(o);
+    if (o.progress) o.progress(fmt::format("{}: seed {} of {}", what, s + 1, seeds));
+    config.seeds = 1;
+    config.seed = first + static_cast<std::uint64_t>(s);
+    const auto result = propagate(config);
+    if (result.size() != 1 || !result.front().jacobian) throw Error("reproduction: the study '" + what + "' has no Jacobian");
+    out.push_back(*result.front().jacobian);
+  }
+  return out;
+}
+
+ExperimentSummary train_comparison(ExperimentConfig config, int seeds, const ReproOptions& o, ReproResult& result) {
+  check_stop(o);
+  config.kind = "compare";
+  config.seeds = seeds;
+  config.db = o.db;
+  config.command = o.command;
+  ExperimentSummary s = run_experiment(config, o.stop, o.events, o.schedule);
+  result.experiments.push_back(s.experiment_id);
+  if (s.interrupted) throw Error("interrupted");
+  return s;
+}
+
+std::vector<double> per_seed(const InitPropagation& p, const std::function<double(const std::vector<LayerStats>&)>& f) {
+  std::vector<double> out;
+  for (const auto& layers : p.seeds) out.push_back(f(layers));
+  return out;
+}
+
+const LayerStats& layer(const std::vector<LayerStats>& layers, int number) {
+  if (number < 1 || number > static_cast<int>(layers.size()))
+    throw Error(fmt::format("reproduction: layer {} asked of a network of {} layers", number, layers.size()));
+  return layers[static_cast<std::size_t>(number - 1)];
+}
+
+Series layer_series(const std::string& name, const InitPropagation& p, int first, int last, const std::function<double(const LayerStats&)>& f) {
+  Series s;
+  s.name = name;
+  for (int l = first; l <= last; ++l) {
+    std::vector<double> values;
+    for (const auto& layers : p.seeds) values.push_back(f(layer(layers, l)));
+    const MeanCi ci = mean_ci(values);
+    s.x.push_back(l);
+    s.y.push_back(ci.mean);
+    s.half.push_back(ci.half);
+  }
+  return s;
+}
+
+Criterion criterion(std::string text, bool met, std::string measured) {
+  Criterion c;
+  c.text = std::move(text);
+  c.measured = std::move(measured);
+  c.outcome = met ? Outcome::met : Outcome::not_met;
+  return c;
+}
+
+std::vector<double> finals_by_seed(const ExperimentSummary& s, const std::string& init, const std::vector<std::string>& all) {
+  std::set<std::uint64_t> common;
+  bool first = true;
+  for (const auto& name : all) {
+    std::set<std::uint64_t> seeds;
+    for (const auto& i : s.ranked)
+      if (i.init == name)
+        for (const auto& [seed, value] : i.final_by_seed) seeds.insert(seed);
+    if (first) common = seeds;
+    else {
+      std::set<std::uint64_t> both;
+      std::set_intersection(common.begin(), common.end(), seeds.begin(), seeds.end(), std::inserter(both, both.begin()));
+      common = both;
+    }
+    first = false;
+  }
+  std::vector<double> out;
+  for (const auto& i : s.ranked)
+    if (i.init == init)
+      for (const std::uint64_t seed : common) out.push_back(i.final_by_seed.at(seed));
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& separator) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : separator) + i;
+  return out;
+}
+
+std::string format_g(double v, int digits) { return fmt::format("{:.{}g}", v, digits); }
+
+}  // namespace initlab::lab::repro

@@ -1,0 +1,45 @@
+// What the reproductions share: propagation studies over seeds, training comparisons through the
+// scheduler and the results database, per-seed statistics of layers, and criteria from numbers.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "experiments/experiment.hpp"
+#include "experiments/propagate.hpp"
+#include "experiments/reproduce.hpp"
+
+namespace initlab::lab::repro {
+
+// Throws Error("interrupted") when the user asked to stop.
+void check_stop(const ReproOptions& o);
+
+// propagate() with the reproduction's seeds; `what` names the study in progress messages.
+std::vector<InitPropagation> propagate_study(PropagateConfig config, int seeds, const ReproOptions& o, const std::string& what);
+
+// The Jacobian spectrum of one init at `seeds` seeds (one propagate() per seed: the study takes
+// the Jacobian at its first seed only).
+std::vector<JacobianSpectrum> jacobian_per_seed(PropagateConfig config, int seeds, const ReproOptions& o, const std::string& what);
+
+// Trains the comparison (stored in o.db, resumed when already there) and records its id.
+ExperimentSummary train_comparison(ExperimentConfig config, int seeds, const ReproOptions& o, ReproResult& result);
+
+// Per seed: f(the seed's layers).
+std::vector<double> per_seed(const InitPropagation& p, const std::function<double(const std::vector<LayerStats>&)>& f);
+// The layer numbered `layer` (1-based) of one seed; throws Error when the network has fewer.
+const LayerStats& layer(const std::vector<LayerStats>& layers, int number);
+
+// Per layer from `first` to `last` (1-based): the mean over seeds of f(layer) with its 95% CI.
+Series layer_series(const std::string& name, const InitPropagation& p, int first, int last, const std::function<double(const LayerStats&)>& f);
+
+// A criterion decided by `met`, with the numbers it was decided on.
+Criterion criterion(std::string text, bool met, std::string measured);
+
+// The final metric per seed of one init in a summary, in seed order, over the seeds every listed
+// init finished (so two lists pair by seed).
+std::vector<double> finals_by_seed(const ExperimentSummary& s, const std::string& init, const std::vector<std::string>& all);
+
+std::string join(const std::vector<std::string>& items, const std::string& separator = ", ");
+std::string format_g(double v, int digits = 3);
+
+}  // namespace initlab::lab::repro
