@@ -761,6 +761,7 @@
     const s = section(root, `Reproduction ${p.id}: ${p.name}${p.swapped ? ' (negative control: contrasted settings swapped)' : ''}`, `propagation-${p.id}`);
     headline(s, `${p.verdict} (${p.reason}). Claim: ${p.claim}`);
     s.append(el('p', {}, `${p.paper}. ${p.mode} mode, ${p.seeds} seeds, ${fmt(p.seconds)} s.`));
+    for (const n of p.notes || []) s.append(el('p', { class: 'note' }, `Note: ${n}.`));
     s.append(table([
       { key: 'n', label: '#' }, { key: 'text', label: 'criterion (fixed before the run)', format: (x) => x },
       { key: 'outcome', label: 'outcome', format: (x) => x }, { key: 'measured', label: 'decided on', format: (x) => x },

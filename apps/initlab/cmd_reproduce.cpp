@@ -63,6 +63,7 @@ void print_result(const lab::ReproResult& r) {
     if (m.theory) fmt::print("; theory {:.4g}", *m.theory);
     fmt::print("\n");
   }
+  for (const auto& n : r.notes) fmt::print("note: {}\n", n);
   fmt::print("outcome:\n");
   for (std::size_t i = 0; i < r.criteria.size(); ++i)
     fmt::print("  {}. {}: {}\n", i + 1, lab::to_string(r.criteria[i].outcome), r.criteria[i].measured);
@@ -124,7 +125,11 @@ void run_reproduce(ReproduceOptions& o) {
     std::signal(SIGINT, previous_int);
     std::signal(SIGTERM, previous_term);
     if (terminal) fmt::print(stderr, "\r\033[K");
-    throw;
+    if (!g_stop.load()) throw;
+    // Ctrl-C / SIGTERM: what finished is stored; a re-run resumes the training parts.
+    fmt::print(stderr, "initlab: interrupted; finished runs and reproductions are in {}\n", o.db);
+    lab_exit_code() = 130;
+    return;
   }
   std::signal(SIGINT, previous_int);
   std::signal(SIGTERM, previous_term);

@@ -45,7 +45,7 @@ std::string ci_text(const Measured& m, int digits) {
 }
 
 const std::vector<Reproduction>& reproductions() {
-  static const std::vector<Reproduction> all = {he2015(), glorot2010(), pennington2017(), klambauer2017()};
+  static const std::vector<Reproduction> all = {he2015(), glorot2010(), pennington2017(), klambauer2017(), mishkin2016(), zhao2022()};
   return all;
 }
 
@@ -105,7 +105,7 @@ nlohmann::json reproduction_config_json(const ReproResult& r) {
 nlohmann::json reproduction_json(const ReproResult& r) {
   nlohmann::json j = {{"kind", "reproduction"}, {"name", r.name},       {"paper", r.paper},           {"claim", r.claim},
                       {"mode", to_string(r.mode)}, {"seeds", r.seeds}, {"swapped", r.swapped},      {"verdict", r.verdict},
-                      {"reason", r.reason},         {"seconds", r.seconds}, {"experiments", r.experiments}};
+                      {"reason", r.reason},         {"seconds", r.seconds}, {"experiments", r.experiments}, {"notes", r.notes}};
   j["setup"] = nlohmann::json::array();
   for (const auto& [k, v] : r.setup) j["setup"].push_back({{"key", k}, {"value", v}});
   j["criteria"] = nlohmann::json::array();

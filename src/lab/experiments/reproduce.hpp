@@ -78,6 +78,7 @@ struct ReproResult {
   std::vector<Measured> measured;
   std::vector<Figure> figures;
   std::vector<std::int64_t> experiments;  // training parts, by id in the results database
+  std::vector<std::string> notes;  // what the numbers leave out: runs that diverged or failed (pairs use the seeds every init finished)
   std::string verdict;  // reproduced | not reproduced | inconclusive
   std::string reason;   // why, in one sentence
   double seconds = 0;

@@ -207,8 +207,8 @@ json coordcheck_report(json j, const json& results) {
 // A reproduction (experiments/reproduce.hpp): its claim, criteria, numbers and figures as stored.
 json reproduction_report(json j, const json& results) {
   j["kind"] = "reproduction";
-  for (const char* key : {"name", "paper", "claim", "mode", "seeds", "swapped", "verdict", "reason", "seconds", "experiments", "setup", "criteria",
-                          "measured", "figures"})
+  for (const char* key : {"name", "paper", "claim", "mode", "seeds", "swapped", "verdict", "reason", "seconds", "experiments", "notes", "setup",
+                          "criteria", "measured", "figures"})
     j[key] = member(results, key);
   return j;
 }

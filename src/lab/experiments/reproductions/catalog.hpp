@@ -8,5 +8,7 @@ Reproduction he2015();          // Delving deep into rectifiers: 30-layer ReLU n
 Reproduction glorot2010();      // Understanding the difficulty: activations and gradients of a 5-layer tanh net
 Reproduction pennington2017();  // Resurrecting the sigmoid / Saxe 2014: Jacobian spectra with depth
 Reproduction klambauer2017();   // Self-normalizing networks: SELU with LeCun normal keeps (0, 1)
+Reproduction mishkin2016();     // All you need is a good init: LSUV trains a deep plain net
+Reproduction zhao2022();        // ZerO: a deterministic init trains a residual net as well as a random one
 
 }  // namespace initlab::lab

@@ -133,8 +133,8 @@ Reproduction glorot2010() {
   r.claim = "In a 5-layer tanh net, the standard init U(+-1/sqrt(n)) shrinks the activations' variance going up and the back-propagated "
             "gradients' going down (by about 3x per layer), while the weight gradients' variance is the same in every layer; the normalized "
             "init keeps both.";
-  r.quick = {3, "about 10 seconds", "at initialization only, gaussian inputs"};
-  r.full = {10, "about 1 minute", "at initialization only, gaussian inputs"};
+  r.quick = {3, "about 5 seconds", "at initialization only, gaussian inputs"};
+  r.full = {10, "about 15 seconds", "at initialization only, gaussian inputs"};
   r.min_seeds = 2;
   r.run = run;
   return r;

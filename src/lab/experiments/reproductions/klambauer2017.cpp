@@ -100,7 +100,7 @@ Reproduction klambauer2017() {
   r.claim = "SELU with LeCun normal weights keeps the activations' mean near 0 and variance near 1 through many layers (an attracting fixed "
             "point); ReLU with the same init, or SELU with another weight variance, does not.";
   r.quick = {3, "about 10 seconds", "width 500, 32 layers"};
-  r.full = {10, "about 1 minute", "width 1000, 64 layers"};
+  r.full = {10, "about 4 minutes", "width 1000, 64 layers"};
   r.min_seeds = 2;
   r.run = run;
   return r;

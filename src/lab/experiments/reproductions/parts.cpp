@@ -49,6 +49,10 @@ ExperimentSummary train_comparison(ExperimentConfig config, int seeds, const Rep
   ExperimentSummary s = run_experiment(config, o.stop, o.events, o.schedule);
   result.experiments.push_back(s.experiment_id);
   if (s.interrupted) throw Error("interrupted");
+  for (const auto& i : s.ranked)
+    if (i.diverged > 0 || i.failed > 0 || i.finished < i.runs)
+      result.notes.push_back(fmt::format("{}: {} of {} runs finished ({} diverged, {} failed); the paired numbers use the seeds every init finished",
+                                         i.init, i.finished, i.runs, i.diverged, i.failed));
   return s;
 }
 
@@ -83,6 +87,34 @@ Criterion criterion(std::string text, bool met, std::string measured) {
   c.text = std::move(text);
   c.measured = std::move(measured);
   c.outcome = met ? Outcome::met : Outcome::not_met;
+  return c;
+}
+
+Criterion non_inferior(std::string text, const std::vector<double>& a, const std::vector<double>& b, double margin) {
+  Criterion c;
+  c.text = std::move(text);
+  const auto t = paired_t_test(a, b);
+  if (!t) {
+    c.measured = fmt::format("{} paired seeds: too few for a confidence interval", a.size());
+    return c;
+  }
+  c.measured = fmt::format("difference {:+.2f} points, 95% CI [{:+.2f}, {:+.2f}] ({} pairs; margin -{:.0f})", 100 * t->mean_difference,
+                           100 * t->ci95_lo, 100 * t->ci95_hi, t->n, 100 * margin);
+  c.outcome = t->ci95_lo > -margin ? Outcome::met : t->ci95_hi < -margin ? Outcome::not_met : Outcome::undecided;
+  return c;
+}
+
+Criterion paired_gap(std::string text, const std::vector<double>& a, const std::vector<double>& b, double gap) {
+  Criterion c;
+  c.text = std::move(text);
+  const auto t = paired_t_test(a, b);
+  if (!t) {
+    c.measured = fmt::format("{} paired seeds: too few for the test", a.size());
+    return c;
+  }
+  c.measured = fmt::format("difference {:+.1f} points, 95% CI [{:+.1f}, {:+.1f}], paired p = {:.2g} ({} pairs)", 100 * t->mean_difference,
+                           100 * t->ci95_lo, 100 * t->ci95_hi, t->p, t->n);
+  c.outcome = t->mean_difference > gap && t->p < 0.01 ? Outcome::met : Outcome::not_met;
   return c;
 }
 

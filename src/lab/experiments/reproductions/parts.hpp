@@ -35,6 +35,14 @@ Series layer_series(const std::string& name, const InitPropagation& p, int first
 // A criterion decided by `met`, with the numbers it was decided on.
 Criterion criterion(std::string text, bool met, std::string measured);
 
+// "A is not worse than B by more than `margin`" on paired per-seed values (A - B): met when the 95%
+// CI of the mean difference lies above -margin, not met when it lies below, undecided when it
+// straddles -margin or there are fewer than two pairs (more seeds would decide it).
+Criterion non_inferior(std::string text, const std::vector<double>& a, const std::vector<double>& b, double margin);
+
+// "A beats B by more than `gap`, paired t-test p < 0.01": undecided with fewer than two pairs.
+Criterion paired_gap(std::string text, const std::vector<double>& a, const std::vector<double>& b, double gap);
+
 // The final metric per seed of one init in a summary, in seed order, over the seeds every listed
 // init finished (so two lists pair by seed).
 std::vector<double> finals_by_seed(const ExperimentSummary& s, const std::string& init, const std::vector<std::string>& all);
