@@ -105,21 +105,9 @@ void run(const ReproOptions& o, int seeds, ReproResult& r) {
   }
   r.figures.push_back(f);
 
-  Figure acc;
-  acc.title = "Final test accuracy per seed (He et al. 2015, Figure 3 at small scale)";
-  acc.caption = fmt::format("After {} epoch{} of SGD; one point per seed.", t.train.epochs, t.train.epochs == 1 ? "" : "s");
-  acc.x_label = "seed";
-  acc.y_label = "test accuracy";
-  for (const auto* m : {&he_acc, &xavier_acc}) {
-    Series series;
-    series.name = m == &he_acc ? he_name : xavier_name;
-    for (std::size_t i = 0; i < m->values.size(); ++i) {
-      series.x.push_back(static_cast<double>(i + 1));
-      series.y.push_back(m->values[i]);
-    }
-    acc.series.push_back(series);
-  }
-  r.figures.push_back(acc);
+  r.figures.push_back(accuracy_per_seed("Final test accuracy per seed (He et al. 2015, Figure 3 at small scale)",
+                                        fmt::format("After {} epoch{} of SGD; one point per seed.", t.train.epochs, t.train.epochs == 1 ? "" : "s"),
+                                        {&he_acc, &xavier_acc}));
 }
 
 }  // namespace

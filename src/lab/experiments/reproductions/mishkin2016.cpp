@@ -54,21 +54,10 @@ void run(const ReproOptions& o, int seeds, ReproResult& r) {
   r.criteria.push_back(paired_gap("The rescaling is what does it: LSUV's test accuracy exceeds its starting point's (orthogonal, gain 1) by more than "
                                   "20 points, paired t-test p < 0.01",
                                   a.values, start.values, 0.20));
-  Figure f;
-  f.title = "Final test accuracy per seed (Mishkin & Matas 2016, Table 2 at small scale)";
-  f.caption = fmt::format("After {} epoch{} of SGD with one learning rate; one point per seed.", t.train.epochs, t.train.epochs == 1 ? "" : "s");
-  f.x_label = "seed";
-  f.y_label = "test accuracy";
-  for (const Measured* m : {&a, &he, &orth, &start}) {
-    Series series;
-    series.name = m->name.substr(0, m->name.find(':'));
-    for (std::size_t i = 0; i < m->values.size(); ++i) {
-      series.x.push_back(static_cast<double>(i + 1));
-      series.y.push_back(m->values[i]);
-    }
-    f.series.push_back(series);
-  }
-  r.figures.push_back(f);
+  r.figures.push_back(accuracy_per_seed("Final test accuracy per seed (Mishkin & Matas 2016, Table 2 at small scale)",
+                                        fmt::format("After {} epoch{} of SGD with one learning rate; one point per seed.", t.train.epochs,
+                                                    t.train.epochs == 1 ? "" : "s"),
+                                        {&a, &he, &orth, &start}));
 }
 
 }  // namespace

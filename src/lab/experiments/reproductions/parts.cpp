@@ -82,6 +82,24 @@ Series layer_series(const std::string& name, const InitPropagation& p, int first
   return s;
 }
 
+Figure accuracy_per_seed(std::string title, std::string caption, const std::vector<const Measured*>& finals) {
+  Figure f;
+  f.title = std::move(title);
+  f.caption = std::move(caption);
+  f.x_label = "seed";
+  f.y_label = "test accuracy";
+  for (const Measured* m : finals) {
+    Series series;
+    series.name = m->name.substr(0, m->name.find(':'));
+    for (std::size_t i = 0; i < m->values.size(); ++i) {
+      series.x.push_back(static_cast<double>(i + 1));
+      series.y.push_back(m->values[i]);
+    }
+    f.series.push_back(series);
+  }
+  return f;
+}
+
 Criterion criterion(std::string text, bool met, std::string measured) {
   Criterion c;
   c.text = std::move(text);

@@ -32,6 +32,10 @@ const LayerStats& layer(const std::vector<LayerStats>& layers, int number);
 // Per layer from `first` to `last` (1-based): the mean over seeds of f(layer) with its 95% CI.
 Series layer_series(const std::string& name, const InitPropagation& p, int first, int last, const std::function<double(const LayerStats&)>& f);
 
+// The final test accuracy per seed of each measurement (a series each, named by the measurement's
+// name up to its ':'), one point per seed: the figure of the training reproductions.
+Figure accuracy_per_seed(std::string title, std::string caption, const std::vector<const Measured*>& finals);
+
 // A criterion decided by `met`, with the numbers it was decided on.
 Criterion criterion(std::string text, bool met, std::string measured);
 

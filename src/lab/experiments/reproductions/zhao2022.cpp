@@ -38,21 +38,8 @@ void run(const ReproOptions& o, int seeds, ReproResult& r) {
   r.measured = {z, he};
   r.criteria.push_back(non_inferior("ZerO matches a random init: the paired difference in test accuracy (ZerO - He) has its 95% CI above -2 points",
                                     z.values, he.values, 0.02));
-  Figure f;
-  f.title = "Final test accuracy per seed (Zhao et al. 2022, at small scale)";
-  f.caption = fmt::format("After {} epochs of SGD; one point per seed.", t.train.epochs);
-  f.x_label = "seed";
-  f.y_label = "test accuracy";
-  for (const Measured* m : {&z, &he}) {
-    Series series;
-    series.name = m->name.substr(0, m->name.find(':'));
-    for (std::size_t i = 0; i < m->values.size(); ++i) {
-      series.x.push_back(static_cast<double>(i + 1));
-      series.y.push_back(m->values[i]);
-    }
-    f.series.push_back(series);
-  }
-  r.figures.push_back(f);
+  r.figures.push_back(accuracy_per_seed("Final test accuracy per seed (Zhao et al. 2022, at small scale)",
+                                        fmt::format("After {} epochs of SGD; one point per seed.", t.train.epochs), {&z, &he}));
 }
 
 }  // namespace
