@@ -158,7 +158,7 @@ void add_coordcheck_command(CLI::App& app) {
                                         "adam (default) | sgd");
   cmd->add_option("--lr", c.train.lr, "Learning rate")->capture_default_str();
   cmd->add_option("--momentum", c.train.momentum, "SGD momentum");
-  cmd->add_option("--batch", c.train.batch, "Batch size (the probe batch too)")->capture_default_str();
+  cmd->add_option("--batch", c.train.batch, "Batch size (the probe batch too)")->check(int64_text())->capture_default_str();
   cmd->add_option("--threads", o->threads, "Intra-op threads (0: all cores)")->check(CLI::Range(0, 1024));
   cmd->add_flag("--json", o->json, "Machine-readable output");
   cmd->add_option("--db", o->db, "Store the study in this results database")->check(output_path());

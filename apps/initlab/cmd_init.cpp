@@ -101,7 +101,7 @@ void add_init_command(CLI::App& app) {
   cmd->add_option("--generator", o->generator, "philox | torch | torch-avx2")->check(CLI::IsMember({"philox", "torch", "torch-avx2"}));
   cmd->add_option("-o,--out", o->out, "Output TorchScript file (a new file: the input model is never overwritten)")->required()->check(output_path());
   cmd->add_option("--data", o->data, "Data for lsuv / datadep (a batch of training samples)");
-  cmd->add_option("--batch", o->batch, "Samples lsuv / datadep look at")->check(CLI::PositiveNumber);
+  cmd->add_option("--batch", o->batch, "Samples lsuv / datadep look at")->check(int64_text())->check(CLI::PositiveNumber);
   cmd->add_flag("--flatten", o->flatten, "Give the model each sample as a vector (for MLPs)");
   cmd->footer("Examples:\n  initlab init model.pt --init he_normal --bias zeros -o model_init.pt\n"
               "  initlab init model.pt --init orthogonal --override 'fc3.*=zeros' -o model_init.pt\n"

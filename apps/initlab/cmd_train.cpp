@@ -84,11 +84,11 @@ void add_common(CLI::App* cmd, ExperimentOptions& o) {
   cmd->add_flag("--nesterov", c.train.nesterov, "Nesterov momentum");
   cmd->add_option("--weight-decay", c.train.weight_decay, "L2 weight decay");
   cmd->add_option("--clip-norm", c.train.clip_norm, "Rescale gradients to a total norm of at most this before each step (0: off; RNNs)");
-  cmd->add_option("--batch", c.train.batch, "Batch size");
+  cmd->add_option("--batch", c.train.batch, "Batch size")->check(int64_text());
   cmd->add_option("--epochs", c.train.epochs, "Epochs");
   cmd->add_option_function<std::string>("--loss", [&c](const std::string& v) { c.train.loss = lab::parse_loss(v); }, "auto | ce | mse | bce");
   cmd->add_option("--val", c.data_options.val_fraction, "Validation fraction of the training set");
-  cmd->add_option("--normalize", c.data_options.normalize, "standard | unit | none");
+  cmd->add_option("--normalize", c.data_options.normalize, "standard | symmetric | unit | none");
   cmd->add_option("--limit", c.data_options.limit, "Use only the first N training samples (quick runs; 0: all)")->check(sample_limit());
   cmd->add_option("--seed", c.first_seed, "First seed (0 to 2^64 - 1); runs use seed, seed+1, ...")->transform(seed_value());
   cmd->add_option("--seeds", c.seeds, "Seeds per init (1 to 100000)")->check(CLI::Range(1, 100000));
@@ -124,6 +124,7 @@ void apply_preset_keeping_flags(CLI::App* cmd, ExperimentOptions& o) {
   if (!keep("--lr")) c.train.lr = p.train.lr;
   if (!keep("--batch")) c.train.batch = p.train.batch;
   if (!keep("--epochs")) c.train.epochs = p.train.epochs;
+  if (!keep("--normalize")) c.data_options.normalize = p.data_options.normalize;
   if (o.inits.empty()) c.inits = p.inits;
 }
 

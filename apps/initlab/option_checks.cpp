@@ -1,6 +1,8 @@
 #include "option_checks.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 
@@ -26,6 +28,19 @@ CLI::Validator seed_value() {
 CLI::Validator sample_limit() {
   return CLI::Validator(
       [](std::string& text) { return text.starts_with('-') ? "'" + text + "' is negative; expected a number of training samples >= 0 (0: all)" : std::string(); },
+      "N");
+}
+
+CLI::Validator int64_text() {
+  return CLI::Validator(
+      [](std::string& text) {
+        std::int64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+        if (ec == std::errc::result_out_of_range)
+          return "'" + text.substr(0, 40) + (text.size() > 40 ? "...'" : "'") + " is out of range; expected an integer from -2^63 to 2^63 - 1 (9223372036854775807)";
+        return std::string();  // not a number at all: CLI11's own message
+      },
       "N");
 }
 

@@ -12,6 +12,10 @@ CLI::Validator seed_value();
 // one is refused, not read as "everything".
 CLI::Validator sample_limit();
 
+// A 64-bit count (--batch): CLI11 alone reads a number past 2^63 - 1 as 2^63 - 1; here it is refused
+// naming the limit. Range checks of what a count may be stay with the command.
+CLI::Validator int64_text();
+
 // --max-memory SIZE (every command that allocates by a user's numbers): 512M, 16G, 1.5T
 // (initlab/byte_size.hpp), rewritten as a count of bytes.
 CLI::Validator byte_size();

@@ -113,4 +113,9 @@ one_error non_utf8_propagate_db "is not UTF-8 text" "$bin" propagate --model mlp
   && [ ! -e U.db ] && ok || bad "propagate --db with a non-UTF-8 --input"
 "$bin" propagate --model mlp:2-8-2 --input "data:csv:$latin1,label=y" --init he_normal --json > u.json 2> u.err && $py -c "import json; json.load(open('u.json'))" \
   && ok || { bad "propagate --json with a non-UTF-8 --input (not stored)"; cat u.err; }
+# A count past 2^63 - 1 (CLI11 alone reads it as 2^63 - 1 and trains on one huge batch).
+for cmd in "train --model mlp:2-8-2 --init he_normal --data csv:data.csv,label=y" "propagate --model mlp:10-10-10 --init he_normal"; do
+  one_error "batch_overflow_${cmd%% *}" "'99999999999999999999' is out of range" "$bin" $cmd --batch 99999999999999999999 --db B.db \
+    && [ ! -e B.db ] && ok || bad "$cmd --batch 2^66"
+done
 finish

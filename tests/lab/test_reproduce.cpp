@@ -4,6 +4,7 @@
 
 #include "../common/error_of.hpp"
 #include "experiments/reproduce.hpp"
+#include "experiments/reproductions/parts.hpp"
 
 using namespace initlab::lab;
 using initlab::testing::error_of;
@@ -56,7 +57,33 @@ TEST(Reproduce, GlorotRatiosFollowMeanFieldTheory) {
     EXPECT_NEAR(m.mean / *m.theory, 1.0, 0.10) << m.name;
   }
   EXPECT_EQ(with_theory, 4);
-  EXPECT_EQ(r.figures.size(), 3u);
+  ASSERT_EQ(r.figures.size(), 3u);
+  // The activation and gradient panels carry a dashed mean-field curve per init that follows the
+  // measured per-layer means (within 10% at every layer); the weight-gradient panel has none.
+  for (std::size_t k = 0; k < 2; ++k) {
+    const auto& series = r.figures[k].series;
+    ASSERT_EQ(series.size(), 4u) << r.figures[k].title;
+    for (std::size_t i = 0; i < 2; ++i) {
+      const Series& measured = series[i];
+      const Series& theory = series[i + 2];
+      EXPECT_FALSE(measured.theory);
+      EXPECT_TRUE(theory.theory);
+      ASSERT_EQ(theory.y.size(), measured.y.size()) << theory.name;
+      for (std::size_t l = 0; l < theory.y.size(); ++l) EXPECT_NEAR(measured.y[l] / theory.y[l], 1.0, 0.10) << theory.name << " layer " << l + 1;
+    }
+  }
+  EXPECT_EQ(r.figures[2].series.size(), 2u);
+}
+
+// Equivalence on paired values: met when the 95% CI of the mean difference lies inside the margin,
+// not met when wholly outside, undecided when it straddles a bound or there are too few pairs.
+TEST(Reproduce, EquivalenceCriterion) {
+  const std::vector<double> a = {0.800, 0.810, 0.820, 0.805};
+  EXPECT_EQ(repro::equivalent("x", a, {0.801, 0.808, 0.822, 0.806}, 0.01).outcome, Outcome::met);
+  EXPECT_EQ(repro::equivalent("x", a, {0.700, 0.712, 0.719, 0.707}, 0.01).outcome, Outcome::not_met);
+  EXPECT_EQ(repro::equivalent("x", a, {0.900, 0.912, 0.919, 0.907}, 0.01).outcome, Outcome::not_met);
+  EXPECT_EQ(repro::equivalent("x", a, {0.790, 0.820, 0.800, 0.815}, 0.01).outcome, Outcome::undecided);
+  EXPECT_EQ(repro::equivalent("x", {0.8}, {0.8}, 0.01).outcome, Outcome::undecided);
 }
 
 // The negative control exchanges SELU and ReLU: the fixed-point criterion must fail.

@@ -36,7 +36,9 @@ inline std::int64_t sequence_length(const DataSplits& d) {
 
 struct DataOptions {
   double val_fraction = 0.1;         // of the training set
-  std::string normalize = "standard";  // standard (train mean/std) | unit (x / 255 for bytes) | none
+  // standard (train mean/std) | symmetric ((x / 255 - 0.5) / 0.5 for bytes: torchvision's ToTensor +
+  // Normalize((0.5,), (0.5,)), as seed notebook 002) | unit (x / 255 for bytes) | none
+  std::string normalize = "standard";
   std::uint64_t seed = 0;            // the split and synthetic data depend on it
   std::int64_t limit = 0;            // > 0: keep only the first `limit` training samples (and limit/5 test); < 0 is an error
 };

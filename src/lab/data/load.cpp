@@ -18,6 +18,12 @@ constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";  /
 Dataset take(const Dataset& d, const torch::Tensor& index) { return {d.x.index_select(0, index), d.y.index_select(0, index)}; }
 Dataset head(const Dataset& d, std::int64_t n) { return {d.x.slice(0, 0, n), d.y.slice(0, 0, n)}; }
 
+void check_normalize(const std::string& normalize) {
+  for (const char* known : {"standard", "symmetric", "unit", "none"})
+    if (normalize == known) return;
+  throw Error("--normalize '" + normalize + "' is unknown; expected one of: standard, symmetric, unit, none");
+}
+
 }  // namespace
 
 DataSplits load_data(const DataSpec& data, const DataOptions& options) {
@@ -57,8 +63,7 @@ DataSplits load_data(const DataSpec& data, const DataOptions& options) {
   if (s.train.size() == 0) throw Error("--data '" + spec + "' leaves no training samples");
   // Normalize with statistics of the training split only (token ids are never normalized).
   if (s.vocabulary > 0) {
-    if (options.normalize != "standard" && options.normalize != "none" && options.normalize != "unit")
-      throw Error("--normalize '" + options.normalize + "' is unknown; expected one of: standard, unit, none");
+    check_normalize(options.normalize);
   } else if (options.normalize == "standard") {
     const auto mean = s.train.x.mean().item<float>();
     const auto stddev = std::max(s.train.x.std().item<float>(), 1e-12f);
@@ -68,8 +73,14 @@ DataSplits load_data(const DataSpec& data, const DataOptions& options) {
     if (bytes)
       for (Dataset* d : {&s.train, &s.val, &s.test})
         if (d->x.defined()) d->x = d->x / 255.0f;
-  } else if (options.normalize != "none") {
-    throw Error("--normalize '" + options.normalize + "' is unknown; expected one of: standard, unit, none");
+  } else if (options.normalize == "symmetric") {
+    if (!bytes)
+      throw Error("--normalize symmetric scales pixel bytes to [-1, 1]; --data '" + spec +
+                  "' is not image data (expected fashion-mnist, idx:, mnist: or cifar10:)");
+    for (Dataset* d : {&s.train, &s.val, &s.test})
+      if (d->x.defined()) d->x = (d->x / 255.0f - 0.5f) / 0.5f;
+  } else {
+    check_normalize(options.normalize);
   }
   for (Dataset* d : {&s.train, &s.val, &s.test})
     if (d->x.defined()) d->x = d->x.contiguous();

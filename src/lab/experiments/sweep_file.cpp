@@ -279,7 +279,7 @@ const std::vector<SweepKey>& sweep_keys() {
       {"epochs", T::integer, true, "Epochs", 1, kIntMax},
       {"loss", T::string, true, "auto | ce | mse | bce"},
       {"val", T::number, true, "Validation fraction of the training set"},
-      {"normalize", T::string, true, "standard | unit | none"},
+      {"normalize", T::string, true, "standard | symmetric | unit | none"},
       {"limit", T::integer, true, "Use only the first N training samples (0: all)", 0, kInt64Max},
       {"monitor_every", T::integer, false, "Per-layer statistics every K steps (0: off)", 0, kIntMax},
       {"override", T::string_list, false, "PATTERN=SPEC for matching parameters, e.g. 'fc2.*=zeros'; all apply to every run"},

@@ -10,5 +10,8 @@ Reproduction pennington2017();  // Resurrecting the sigmoid / Saxe 2014: Jacobia
 Reproduction klambauer2017();   // Self-normalizing networks: SELU with LeCun normal keeps (0, 1)
 Reproduction mishkin2016();     // All you need is a good init: LSUV trains a deep plain net
 Reproduction zhao2022();        // ZerO: a deterministic init trains a residual net as well as a random one
+Reproduction schoenholz2017();  // Deep information propagation: trainable depth of tanh nets peaks at criticality, bounded by 6 xi_c
+Reproduction seed000();         // seed notebook 000: Xavier 96.30% vs He 96.25%, one run each; is the difference real?
+Reproduction seed002();         // seed notebook 002: zero / random / Xavier / He on its PyTorch MLP
 
 }  // namespace initlab::lab

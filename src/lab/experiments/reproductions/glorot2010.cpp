@@ -111,15 +111,56 @@ void run(const ReproOptions& o, int seeds, ReproResult& r) {
       {"Activation variance per layer (Glorot & Bengio 2010, Figure 6)", "activation variance", act_var},
       {"Back-propagated gradient variance per layer (Figure 7)", "variance of d loss / d pre-activation", grad_var},
       {"Weight-gradient variance per layer (section 4.2.2)", "variance of d loss / d W", weight_grad_var}};
-  for (const auto& [title, label, f] : panels) {
+  // Mean-field curves: the activation variance E[tanh(sqrt(q_l) z)^2] at each layer's predicted
+  // pre-activation variance q_l; the back-propagated gradient's, anchored at the measured layer 5 and
+  // multiplied going down by chi_1 at each layer (n Var(W) E[tanh'^2]). None for the weight gradients.
+  auto activation_theory = [](const std::string& name, const InitPropagation& p) {
+    Series s{name + ", theory", true, {}, {}, {}};
+    MeanField m;
+    m.nonlinearity = Nonlinearity::tanh;
+    for (int l = 1; l <= kHidden; ++l)
+      if (const auto& q = repro::layer(p.seeds.front(), l).theory_var) {
+        s.x.push_back(l);
+        s.y.push_back(variance_map(m, *q));
+      }
+    return s;
+  };
+  auto gradient_theory = [&](const std::string& name, const InitPropagation& p, double n_var, const Series& measured) {
+    Series s{name + ", theory", true, {}, {}, {}};
+    MeanField m;
+    m.nonlinearity = Nonlinearity::tanh;
+    m.sigma_w = std::sqrt(n_var);
+    double g = measured.y.back();
+    for (int l = kHidden; l >= 1; --l) {
+      s.x.insert(s.x.begin(), l);
+      s.y.insert(s.y.begin(), g);
+      const auto& q = repro::layer(p.seeds.front(), std::max(l - 1, 1)).theory_var;
+      if (!q) return Series{name + ", theory", true, {}, {}, {}};
+      g *= chi_1(m, *q);
+    }
+    return s;
+  };
+  for (std::size_t k = 0; k < panels.size(); ++k) {
+    const auto& [title, label, f] = panels[k];
     Figure fig;
     fig.title = title;
-    fig.caption = fmt::format("Hidden layers 1-5, mean over {} seeds with 95% CI.", seeds);
+    fig.caption = fmt::format("Hidden layers 1-5, mean over {} seeds with 95% CI.{}", seeds,
+                              k == 0   ? " Dashed: mean-field theory."
+                              : k == 1 ? " Dashed: mean-field theory (chi_1 per layer), anchored at the measured layer 5."
+                                       : "");
     fig.x_label = "layer";
     fig.y_label = label;
     fig.log_y = true;
-    fig.series.push_back(layer_series(standard_name, study[0], 1, kHidden, f));
-    fig.series.push_back(layer_series(normalized_name, study[1], 1, kHidden, f));
+    const Series sm = layer_series(standard_name, study[0], 1, kHidden, f);
+    const Series nm = layer_series(normalized_name, study[1], 1, kHidden, f);
+    fig.series = {sm, nm};
+    if (k == 0) {
+      fig.series.push_back(activation_theory(standard_name, study[0]));
+      fig.series.push_back(activation_theory(normalized_name, study[1]));
+    } else if (k == 1) {
+      fig.series.push_back(gradient_theory(standard_name, study[0], n_var_w(standard), sm));
+      fig.series.push_back(gradient_theory(normalized_name, study[1], n_var_w(normalized), nm));
+    }
     r.figures.push_back(fig);
   }
 }

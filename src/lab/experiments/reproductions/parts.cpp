@@ -122,6 +122,22 @@ Criterion non_inferior(std::string text, const std::vector<double>& a, const std
   return c;
 }
 
+Criterion equivalent(std::string text, const std::vector<double>& a, const std::vector<double>& b, double margin) {
+  Criterion c;
+  c.text = std::move(text);
+  const auto t = paired_t_test(a, b);
+  if (!t) {
+    c.measured = fmt::format("{} paired seeds: too few for a confidence interval", a.size());
+    return c;
+  }
+  c.measured = fmt::format("difference {:+.2f} points, 95% CI [{:+.2f}, {:+.2f}] ({} pairs; margin +-{:.2g})", 100 * t->mean_difference,
+                           100 * t->ci95_lo, 100 * t->ci95_hi, t->n, 100 * margin);
+  c.outcome = t->ci95_lo > -margin && t->ci95_hi < margin ? Outcome::met
+              : t->ci95_lo > margin || t->ci95_hi < -margin ? Outcome::not_met
+                                                              : Outcome::undecided;
+  return c;
+}
+
 Criterion paired_gap(std::string text, const std::vector<double>& a, const std::vector<double>& b, double gap) {
   Criterion c;
   c.text = std::move(text);

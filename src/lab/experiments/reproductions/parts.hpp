@@ -44,6 +44,11 @@ Criterion criterion(std::string text, bool met, std::string measured);
 // straddles -margin or there are fewer than two pairs (more seeds would decide it).
 Criterion non_inferior(std::string text, const std::vector<double>& a, const std::vector<double>& b, double margin);
 
+// "A and B are equivalent within `margin`" on paired per-seed values (A - B): met when the 95% CI of
+// the mean difference lies inside [-margin, +margin], not met when it lies wholly outside, undecided
+// otherwise or with fewer than two pairs.
+Criterion equivalent(std::string text, const std::vector<double>& a, const std::vector<double>& b, double margin);
+
 // "A beats B by more than `gap`, paired t-test p < 0.01": undecided with fewer than two pairs.
 Criterion paired_gap(std::string text, const std::vector<double>& a, const std::vector<double>& b, double gap);
 
