@@ -68,7 +68,7 @@ Reproduction mishkin2016() {
   r.paper = "Mishkin & Matas 2016, All you need is a good init (LSUV; section 3, Table 2)";
   r.claim = "Layer-sequential unit-variance init lets a deep plain net train at least as well as the best hand-derived init; in a 30-layer "
             "ReLU net its starting point (orthogonal, gain 1) alone stalls.";
-  r.quick = {3, "about 30 seconds", "1 epoch"};
+  r.quick = {5, "about 40 seconds", "1 epoch"};  // 3 seeds left the paired CI straddling the margin on some machines
   r.full = {5, "about 3 minutes", "3 epochs"};
   r.min_seeds = 3;
   r.run = run;
