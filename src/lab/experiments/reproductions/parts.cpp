@@ -82,6 +82,19 @@ Series layer_series(const std::string& name, const InitPropagation& p, int first
   return s;
 }
 
+Series ci_series(std::string name, const std::vector<double>& x, const std::vector<std::vector<double>>& values) {
+  Series s;
+  s.name = std::move(name);
+  for (std::size_t i = 0; i < x.size() && i < values.size(); ++i) {
+    if (values[i].empty()) continue;
+    const MeanCi ci = mean_ci(values[i]);
+    s.x.push_back(x[i]);
+    s.y.push_back(ci.mean);
+    s.half.push_back(ci.half);
+  }
+  return s;
+}
+
 Figure accuracy_per_seed(std::string title, std::string caption, const std::vector<const Measured*>& finals) {
   Figure f;
   f.title = std::move(title);
@@ -108,7 +121,12 @@ Criterion criterion(std::string text, bool met, std::string measured) {
   return c;
 }
 
-Criterion non_inferior(std::string text, const std::vector<double>& a, const std::vector<double>& b, double margin) {
+namespace {
+
+// A criterion decided on the 95% CI [lo, hi] of the paired mean difference a - b (accuracy points;
+// `margin` says the bound in words); undecided with fewer than two pairs.
+Criterion on_paired_ci(std::string text, const std::vector<double>& a, const std::vector<double>& b, const std::string& margin,
+                       const std::function<Outcome(double lo, double hi)>& decide) {
   Criterion c;
   c.text = std::move(text);
   const auto t = paired_t_test(a, b);
@@ -116,26 +134,24 @@ Criterion non_inferior(std::string text, const std::vector<double>& a, const std
     c.measured = fmt::format("{} paired seeds: too few for a confidence interval", a.size());
     return c;
   }
-  c.measured = fmt::format("difference {:+.2f} points, 95% CI [{:+.2f}, {:+.2f}] ({} pairs; margin -{:.0f})", 100 * t->mean_difference,
-                           100 * t->ci95_lo, 100 * t->ci95_hi, t->n, 100 * margin);
-  c.outcome = t->ci95_lo > -margin ? Outcome::met : t->ci95_hi < -margin ? Outcome::not_met : Outcome::undecided;
+  c.measured = fmt::format("difference {:+.2f} points, 95% CI [{:+.2f}, {:+.2f}] ({} pairs; margin {})", 100 * t->mean_difference, 100 * t->ci95_lo,
+                           100 * t->ci95_hi, t->n, margin);
+  c.outcome = decide(t->ci95_lo, t->ci95_hi);
   return c;
 }
 
+}  // namespace
+
+Criterion non_inferior(std::string text, const std::vector<double>& a, const std::vector<double>& b, double margin) {
+  return on_paired_ci(std::move(text), a, b, fmt::format("-{:.0f}", 100 * margin), [&](double lo, double hi) {
+    return lo > -margin ? Outcome::met : hi < -margin ? Outcome::not_met : Outcome::undecided;
+  });
+}
+
 Criterion equivalent(std::string text, const std::vector<double>& a, const std::vector<double>& b, double margin) {
-  Criterion c;
-  c.text = std::move(text);
-  const auto t = paired_t_test(a, b);
-  if (!t) {
-    c.measured = fmt::format("{} paired seeds: too few for a confidence interval", a.size());
-    return c;
-  }
-  c.measured = fmt::format("difference {:+.2f} points, 95% CI [{:+.2f}, {:+.2f}] ({} pairs; margin +-{:.2g})", 100 * t->mean_difference,
-                           100 * t->ci95_lo, 100 * t->ci95_hi, t->n, 100 * margin);
-  c.outcome = t->ci95_lo > -margin && t->ci95_hi < margin ? Outcome::met
-              : t->ci95_lo > margin || t->ci95_hi < -margin ? Outcome::not_met
-                                                              : Outcome::undecided;
-  return c;
+  return on_paired_ci(std::move(text), a, b, fmt::format("+-{:.2g}", 100 * margin), [&](double lo, double hi) {
+    return lo > -margin && hi < margin ? Outcome::met : lo > margin || hi < -margin ? Outcome::not_met : Outcome::undecided;
+  });
 }
 
 Criterion paired_gap(std::string text, const std::vector<double>& a, const std::vector<double>& b, double gap) {

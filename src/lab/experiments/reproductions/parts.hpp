@@ -32,6 +32,9 @@ const LayerStats& layer(const std::vector<LayerStats>& layers, int number);
 // Per layer from `first` to `last` (1-based): the mean over seeds of f(layer) with its 95% CI.
 Series layer_series(const std::string& name, const InitPropagation& p, int first, int last, const std::function<double(const LayerStats&)>& f);
 
+// A line of points (x[i], mean of values[i]) with each mean's 95% CI; an x with no values is left out.
+Series ci_series(std::string name, const std::vector<double>& x, const std::vector<std::vector<double>>& values);
+
 // The final test accuracy per seed of each measurement (a series each, named by the measurement's
 // name up to its ':'), one point per seed: the figure of the training reproductions.
 Figure accuracy_per_seed(std::string title, std::string caption, const std::vector<const Measured*>& finals);

@@ -222,14 +222,9 @@ void run(const ReproOptions& o, int seeds, ReproResult& r) {
   a.x_label = "sigma_w^2";
   a.y_label = "test accuracy";
   for (int d : g.depths) {
-    Series line{fmt::format("depth {}", d), false, {}, {}, {}};
-    for (double s : g.sigma_w2) {
-      const Measured m = measure("", cell(s, d).accuracy);
-      line.x.push_back(s);
-      line.y.push_back(m.mean);
-      line.half.push_back(m.half);
-    }
-    a.series.push_back(line);
+    std::vector<std::vector<double>> values;
+    for (double s : g.sigma_w2) values.push_back(cell(s, d).accuracy);
+    a.series.push_back(ci_series(fmt::format("depth {}", d), g.sigma_w2, values));
   }
   r.figures.push_back(a);
 }
