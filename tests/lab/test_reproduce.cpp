@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
 
 #include "../common/error_of.hpp"
 #include "experiments/reproduce.hpp"
@@ -46,8 +49,11 @@ TEST(Reproduce, UnknownNameListsTheKnownOnes) {
 // Glorot & Bengio's ratios against mean-field theory (chi_1 per layer at the theory's variances):
 // the measurement is within 10% of the prediction for both inits.
 TEST(Reproduce, GlorotRatiosFollowMeanFieldTheory) {
+  if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist")) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  const auto db = std::filesystem::temp_directory_path() / ("glorot-" + std::to_string(::getpid()) + ".db");
   ReproOptions o;
   o.seeds = 2;
+  o.db = db.string();
   const ReproResult r = reproduce(find_reproduction("glorot2010"), o);
   EXPECT_EQ(r.verdict, "reproduced") << r.reason;
   int with_theory = 0;
@@ -57,7 +63,8 @@ TEST(Reproduce, GlorotRatiosFollowMeanFieldTheory) {
     EXPECT_NEAR(m.mean / *m.theory, 1.0, 0.10) << m.name;
   }
   EXPECT_EQ(with_theory, 4);
-  ASSERT_EQ(r.figures.size(), 3u);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
+  ASSERT_EQ(r.figures.size(), 4u);
   // The activation and gradient panels carry a dashed mean-field curve per init that follows the
   // measured per-layer means (within 10% at every layer); the weight-gradient panel has none.
   for (std::size_t k = 0; k < 2; ++k) {
@@ -73,6 +80,9 @@ TEST(Reproduce, GlorotRatiosFollowMeanFieldTheory) {
     }
   }
   EXPECT_EQ(r.figures[2].series.size(), 2u);
+  // After training: one line per init over the five hidden layers, from the training monitor.
+  ASSERT_EQ(r.figures[3].series.size(), 2u);
+  for (const auto& s : r.figures[3].series) EXPECT_EQ(s.y.size(), 5u) << s.name;
 }
 
 // Equivalence on paired values: met when the 95% CI of the mean difference lies inside the margin,

@@ -119,7 +119,7 @@ Reproduction he2015() {
   r.claim = "A 30-layer ReLU net with Xavier's init (variance 1/n) halves its signal's variance at every layer (2^-29 through 30 layers) "
             "and does not learn; with He's init (2/n) the variance holds and the same net trains.";
   r.quick = {3, "about 20 seconds", "1 epoch"};
-  r.full = {5, "about 1 minute", "3 epochs"};
+  r.full = {5, "about 30 seconds", "3 epochs"};
   r.min_seeds = 3;
   r.run = run;
   return r;

@@ -160,7 +160,7 @@ Reproduction pennington2017() {
             "linear nets, like L for Gaussian linear nets, like L - 1 for orthogonal ReLU nets and about twice that for Gaussian ReLU; "
             "orthogonal tanh at its critical point stays near isometry.";
   r.quick = {3, "about 30 seconds", "width 200, depths 2-16"};
-  r.full = {5, "about 13 minutes", "width 400, depths 2-64"};
+  r.full = {5, "about 8 minutes", "width 400, depths 2-64"};
   r.min_seeds = 2;
   r.run = run;
   return r;

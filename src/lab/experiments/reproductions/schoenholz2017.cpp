@@ -238,7 +238,7 @@ Reproduction schoenholz2017() {
   r.claim = "Deep tanh nets train only when their depth is below about 6 xi_c, the mean-field depth scale of correlations, which diverges "
             "at the order-to-chaos transition: trainable depth peaks at the critical sigma_w^2 and falls off on both sides as xi_c does.";
   r.quick = {2, "about 1 minute", "5 values of sigma_w^2 x depths 10, 30, 90; 5 epochs on 6000 images"};
-  r.full = {3, "about 10 minutes", "9 values of sigma_w^2 x depths 10 to 100; 8 epochs on 12000 images"};
+  r.full = {3, "about 7 minutes", "9 values of sigma_w^2 x depths 10 to 100; 8 epochs on 12000 images"};
   r.min_seeds = 2;
   r.run = run;
   return r;

@@ -120,8 +120,8 @@ Reproduction seed000() {
   r.paper = "Seed notebook 000 (a Keras MLP 784-25-25-10, glorot_uniform against he_uniform, Adam, MNIST)";
   r.claim = "The notebook reports Xavier 96.30% against He 96.25% from one run each; initlab's answer: such a gap is inside the "
             "seed-to-seed noise, and over seeds the two inits are equivalent on this net.";
-  r.quick = {4, "about 1 minute", "3 epochs"};
-  r.full = {10, "about 10 minutes", "10 epochs, as the notebook"};
+  r.quick = {4, "about 5 seconds", "3 epochs"};
+  r.full = {10, "about 40 seconds", "10 epochs, as the notebook"};
   r.min_seeds = 3;
   r.run = run_seed000;
   return r;
@@ -132,8 +132,8 @@ Reproduction seed002() {
   r.name = "seed002";
   r.paper = "Seed notebook 002 (a PyTorch MLP 784-128-10, zero / Xavier / He init, SGD lr 0.01, MNIST)";
   r.claim = "Zero init does not learn (every neuron stays the same), while Xavier and He both train the notebook's MLP, to the same accuracy.";
-  r.quick = {3, "about 40 seconds", "2 epochs"};
-  r.full = {5, "about 4 minutes", "10 epochs, as the notebook"};
+  r.quick = {3, "about 5 seconds", "2 epochs"};
+  r.full = {5, "about 30 seconds", "10 epochs, as the notebook"};
   r.min_seeds = 2;
   r.run = run_seed002;
   return r;
