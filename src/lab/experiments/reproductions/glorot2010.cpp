@@ -253,7 +253,7 @@ Reproduction glorot2010() {
             "gradients' going down (by about 3x per layer), while the weight gradients' variance is the same in every layer; the normalized "
             "init keeps both; after some training the activations' fall persists.";
   r.quick = {3, "about 25 seconds", "gaussian inputs at initialization; 1 epoch of training on 9000 images"};
-  r.full = {10, "about 3 minutes", "gaussian inputs at initialization; 3 epochs of training on 9000 images"};
+  r.full = {10, "about 2 minutes", "gaussian inputs at initialization; 3 epochs of training on 9000 images"};
   r.min_seeds = 2;
   r.run = run;
   return r;

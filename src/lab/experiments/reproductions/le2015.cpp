@@ -91,7 +91,7 @@ Reproduction le2015() {
   r.claim = "A ReLU RNN whose recurrent matrix starts at the identity (IRNN) solves the adding problem, while the same RNN with small random "
             "recurrent weights stays at the baseline of predicting the mean.";
   r.quick = {3, "about 50 seconds", "T = 50, 25 epochs"};
-  r.full = {5, "about 5 minutes", "T = 100, 40 epochs"};
+  r.full = {5, "about 9 minutes", "T = 100, 40 epochs"};
   r.min_seeds = 3;
   r.run = run;
   return r;

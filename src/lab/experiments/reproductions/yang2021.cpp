@@ -180,7 +180,7 @@ Reproduction yang2021() {
   r.claim = "Under the standard parametrization the best learning rate of an MLP trained by Adam moves (down) as the width grows; under "
             "μP it stays put, so it transfers from a narrow model to a wide one.";
   r.quick = {2, "about 1 minute", "widths 128 and 1024, 6 learning rates"};
-  r.full = {2, "about 8 minutes", "widths 128, 512, 2048, 10 learning rates"};
+  r.full = {2, "about 12 minutes", "widths 128, 512, 2048, 10 learning rates"};
   r.min_seeds = 2;
   r.run = run;
   return r;
