@@ -28,7 +28,8 @@ expect_error coord_data "and a probe batch need 384" "$bin" coordcheck --limit 3
 expect_error coord_lr "--lr -1 is invalid" "$bin" coordcheck --limit 300 --lr -1 --db a.db
 expect_error coord_memory "at width 65536: --model 'mlp:784-65536x3-10' needs about" "$bin" coordcheck --widths 64,65536 --limit 1000 --db a.db
 expect_error coord_seed_overflow "runs past the largest seed" "$bin" coordcheck --seed 18446744073709551615 --seeds 3 --limit 1000 --db a.db
-expect_error coord_batch_huge "and a probe batch need more" "$bin" coordcheck --batch 99999999999999999999 --limit 1000 --db a.db
+expect_error coord_batch_huge "and a probe batch need more" "$bin" coordcheck --batch 9223372036854775807 --limit 1000 --db a.db
+expect_error coord_batch_overflow "'99999999999999999999' is out of range" "$bin" coordcheck --batch 99999999999999999999 --limit 1000 --db a.db
 expect_error coord_limit_negative "'-1' is negative; expected a number of training samples" "$bin" coordcheck --limit -1 --db a.db
 [ ! -e a.db ] && ok || bad "a refused run left a.db"
 
