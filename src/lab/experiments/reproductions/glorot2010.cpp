@@ -181,8 +181,8 @@ void run(const ReproOptions& o, int seeds, ReproResult& r) {
                                  sa.mean < 1.0 / 20 && na.mean > 1.0 / 5, fmt::format("standard {}; normalized {}", ci_text(sa), ci_text(na))));
   r.criteria.push_back(criterion("Standard init: the weight gradients' variance is the same in every layer (largest / smallest over layers 1-5 "
                                  "below 1.5 for every seed), the two falls cancelling",
-                                 *std::max_element(sw.values.begin(), sw.values.end()) < 1.5,
-                                 fmt::format("highest over seeds {:.3g}; {}", *std::max_element(sw.values.begin(), sw.values.end()), ci_text(sw))));
+                                 highest(sw.values) < 1.5,
+                                 fmt::format("highest over seeds {:.3g}; {}", highest(sw.values), ci_text(sw))));
 
   const std::vector<std::tuple<std::string, std::string, std::function<double(const LayerStats&)>>> panels = {
       {"Activation variance per layer (Glorot & Bengio 2010, Figure 6)", "activation variance", act_var},

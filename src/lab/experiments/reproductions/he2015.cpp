@@ -77,7 +77,7 @@ void run(const ReproOptions& o, int seeds, ReproResult& r) {
   const std::string stall = "Xavier stalls: its final test accuracy is below 30% (chance is 10%) for every seed";
   if (xavier_acc.values.empty()) r.criteria.push_back({stall, "no finished run", Outcome::undecided});
   else {
-    const double worst = *std::max_element(xavier_acc.values.begin(), xavier_acc.values.end());
+    const double worst = highest(xavier_acc.values);
     r.criteria.push_back(criterion(stall, worst < 0.30, fmt::format("highest over seeds {:.4f}; {}", worst, ci_text(xavier_acc))));
   }
   r.criteria.push_back(paired_gap("He trains: its test accuracy exceeds Xavier's by more than 20 points, paired t-test over seeds p < 0.01",

@@ -64,7 +64,7 @@ void run(const ReproOptions& o, int seeds, ReproResult& r) {
                                              "for every seed",
                                              depth),
                                  fixed, fmt::format("mean {}; variance {}", ci_text(means[0]), ci_text(vars[0]))));
-  const double relu_high = *std::max_element(vars[1].values.begin(), vars[1].values.end());
+  const double relu_high = repro::highest(vars[1].values);
   r.criteria.push_back(criterion(fmt::format("ReLU with LeCun normal does not: at layer {} its variance is below 1e-3 for every seed (it halves at "
                                              "every layer)",
                                              depth),

@@ -191,6 +191,9 @@ std::vector<double> finals_by_seed(const ExperimentSummary& s, const std::string
   return out;
 }
 
+double lowest(const std::vector<double>& values) { return values.empty() ? std::nan("") : *std::min_element(values.begin(), values.end()); }
+double highest(const std::vector<double>& values) { return values.empty() ? std::nan("") : *std::max_element(values.begin(), values.end()); }
+
 std::string join(const std::vector<std::string>& items, const std::string& separator) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : separator) + i;

@@ -59,6 +59,10 @@ Criterion paired_gap(std::string text, const std::vector<double>& a, const std::
 // init finished (so two lists pair by seed).
 std::vector<double> finals_by_seed(const ExperimentSummary& s, const std::string& init, const std::vector<std::string>& all);
 
+// The smallest / largest of per-seed values (NaN when there are none).
+double lowest(const std::vector<double>& values);
+double highest(const std::vector<double>& values);
+
 std::string join(const std::vector<std::string>& items, const std::string& separator = ", ");
 std::string format_g(double v, int digits = 3);
 

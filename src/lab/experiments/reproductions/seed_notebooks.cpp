@@ -16,9 +16,6 @@ namespace {
 
 std::string epochs_text(int epochs) { return fmt::format("{} epoch{}", epochs, epochs == 1 ? "" : "s"); }
 
-double lowest(const std::vector<double>& v) { return v.empty() ? std::nan("") : *std::min_element(v.begin(), v.end()); }
-double highest(const std::vector<double>& v) { return v.empty() ? std::nan("") : *std::max_element(v.begin(), v.end()); }
-
 // Notebook 000: a Keras MLP 784-25-25-10 (ReLU, Adam, batch 64, 10 epochs, inputs x / 255) printed
 // "Accuracy for Xavier Initialization: 0.9630" and "... He Initialization: 0.9625", one run each
 // (the notebook in fact trained one model twice, so even these are not two inits).
