@@ -118,4 +118,7 @@ for cmd in "train --model mlp:2-8-2 --init he_normal --data csv:data.csv,label=y
   one_error "batch_overflow_${cmd%% *}" "'99999999999999999999' is out of range" "$bin" $cmd --batch 99999999999999999999 --db B.db \
     && [ ! -e B.db ] && ok || bad "$cmd --batch 2^66"
 done
+# A 50 KB --normalize value is quoted as a short excerpt, not echoed whole.
+one_error long_normalize "--normalize 'aaaa" "$bin" train --model mlp:2-8-2 --init he_normal --data csv:data.csv,label=y --normalize "$long" --db N.db \
+  && [ "$(wc -c < err.txt)" -lt 300 ] && [ ! -e N.db ] && ok || bad "a 50 KB --normalize is echoed whole"
 finish

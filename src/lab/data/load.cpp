@@ -8,6 +8,7 @@
 #include "data/spec_options.hpp"
 #include "data/text.hpp"
 #include "initlab/error.hpp"
+#include "initlab/excerpt.hpp"
 #include "initlab/number_text.hpp"
 
 namespace initlab::lab {
@@ -21,7 +22,7 @@ Dataset head(const Dataset& d, std::int64_t n) { return {d.x.slice(0, 0, n), d.y
 void check_normalize(const std::string& normalize) {
   for (const char* known : {"standard", "symmetric", "unit", "none"})
     if (normalize == known) return;
-  throw Error("--normalize '" + normalize + "' is unknown; expected one of: standard, symmetric, unit, none");
+  throw Error("--normalize '" + excerpt(normalize) + "' is unknown; expected one of: standard, symmetric, unit, none");
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 
 #include "data/dataset.hpp"
 #include "experiments/sweep_file.hpp"
+#include "initlab/excerpt.hpp"
 #include "initlab/error.hpp"
 #include "initlab/initializer.hpp"
 #include "initlab/mean_field.hpp"
@@ -34,9 +35,7 @@
 namespace initlab::lab {
 namespace {
 
-constexpr std::size_t kQuoted = 40;  // characters of a user's value an error message repeats
 
-std::string excerpt(std::string_view s) { return s.size() <= kQuoted ? std::string(s) : std::string(s.substr(0, kQuoted)) + "..."; }
 
 bool is_mlp(const std::string& spec) { return spec.rfind("mlp:", 0) == 0; }
 

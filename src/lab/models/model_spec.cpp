@@ -2,16 +2,14 @@
 
 #include <charconv>
 
+#include "initlab/excerpt.hpp"
 #include "initlab/error.hpp"
 #include "initlab/key_values.hpp"
 
 namespace initlab::lab {
 namespace {
 
-constexpr std::size_t kQuoted = 40;  // characters of a user's spec an error message repeats
 
-// The spec as an error message repeats it: at most kQuoted characters, then "...".
-std::string excerpt(const std::string& s) { return s.size() <= kQuoted ? s : s.substr(0, kQuoted) + "..."; }
 
 void check_length(const std::string& spec) {
   if (spec.size() > kMaxModelSpecLength)

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <numeric>
 
+#include "initlab/excerpt.hpp"
 #include "initlab/error.hpp"
 #include "initlab/number_text.hpp"
 #include "models/fused_lstm.hpp"
@@ -33,7 +34,6 @@ torch::nn::AnyModule activation_module(const std::string& name) {
 namespace {
 
 // The spec as an error message repeats it: at most 40 characters, then "...".
-std::string excerpt(const std::string& s) { return s.size() <= 40 ? s : s.substr(0, 40) + "..."; }
 
 }  // namespace
 

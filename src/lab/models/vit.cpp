@@ -4,13 +4,13 @@
 
 #include <cmath>
 
+#include "initlab/excerpt.hpp"
 #include "initlab/error.hpp"
 #include "models/models.hpp"
 
 namespace initlab::lab {
 namespace {
 
-std::string excerpt(const std::string& s) { return s.size() <= 40 ? s : s.substr(0, 40) + "..."; }
 
 torch::Tensor tapped(const LinearTap* tap, const char* name, torch::Tensor y) {
   if (tap) (*tap)(name, y);
