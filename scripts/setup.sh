@@ -6,6 +6,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   librandom123-dev libeigen3-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   python3 python3-numpy python3-torch   # the PyTorch oracle for parity baselines and benchmarks
+  python3-torchvision                   # real models (resnet18, mobilenet_v2, ViT) scripted for the tests
   libtorch-dev libsqlite3-dev zlib1g-dev libboost-dev   # the lab: LibTorch, results store, gzip, Student t
   libtomlplusplus-dev                   # sweep files
   libopenmpi-dev openmpi-bin            # sweeps over many machines (mpirun); optional at build time

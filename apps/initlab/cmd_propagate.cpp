@@ -127,14 +127,23 @@ void run_propagate(PropagateOptions& o) {
     const auto& layers = results[0].seeds[0];
     fmt::print("{} with {} ({}, batch {}, seed {})\n", o.config.model, results[0].init, o.config.activation, o.config.batch,
                o.config.seed);
-    fmt::print("{:>5} {:<14} {:>11} {:>11} {:>7} {:>10} {:>10} {:>6} {:>6} {:>11} {:>11}\n", "layer", "name", "pre var", "theory",
+    std::size_t width = 14;
+    for (const auto& s : layers) width = std::max(width, s.name.size());
+    // A user's model reads like the model: its layers grouped by the block that holds them (layer3.1).
+    const bool blocks = o.config.model.rfind("file:", 0) == 0;
+    fmt::print("{:>5} {:<{}} {:>11} {:>11} {:>7} {:>10} {:>10} {:>6} {:>6} {:>11} {:>11}\n", "layer", "name", width, "pre var", "theory",
                "diff", "act mean", "act std", "dead", "satur", "grad(pre)", "grad(W)");
+    std::string block = "\x01";
     for (const auto& s : layers) {
+      if (const auto dot = s.name.rfind('.'); blocks && dot != std::string::npos && s.name.substr(0, dot) != block) {
+        block = s.name.substr(0, dot);
+        fmt::print("{:>5} {}\n", "", block);
+      }
       const std::string theory = s.theory_var ? fmt::format("{:>11.4g}", *s.theory_var) : fmt::format("{:>11}", "-");
       const std::string diff = s.theory_var && *s.theory_var > 0
                                    ? fmt::format("{:>6.1f}%", 100 * (s.pre_var - *s.theory_var) / *s.theory_var)
                                    : fmt::format("{:>7}", "-");
-      fmt::print("{:>5} {:<14} {:>11.4g} {} {} {:>10.4g} {:>10.4g} {:>6.3f} {:>6.3f} {:>11.4g} {:>11.4g}\n", s.layer, s.name, s.pre_var,
+      fmt::print("{:>5} {:<{}} {:>11.4g} {} {} {:>10.4g} {:>10.4g} {:>6.3f} {:>6.3f} {:>11.4g} {:>11.4g}\n", s.layer, s.name, width, s.pre_var,
                  theory, diff, s.act_mean, s.act_std, s.dead, s.saturated, s.grad_pre_std, s.grad_weight_std);
     }
   }

@@ -28,6 +28,7 @@
 #include "models/footprint.hpp"
 #include "models/models.hpp"
 #include "models/probe.hpp"
+#include "models/script_taps.hpp"
 #include "models/vit.hpp"
 #include "netinit/network_init.hpp"
 #include "train/error_line.hpp"
@@ -59,6 +60,7 @@ struct Subject {
 struct Built {
   torch::nn::Sequential net{nullptr};
   std::optional<torch::jit::Module> script;
+  std::shared_ptr<TappedModule> tapped;  // the script, instrumented (sharing its parameters)
   std::vector<Stage> stages;
   std::function<torch::Tensor(const torch::Tensor&)> forward;
 };
@@ -82,7 +84,7 @@ Built build(const PropagateConfig& c, const Subject& subject, const std::string&
     libtorch::apply_plan(*b.script, plan);
     if (network) apply_network_init(*b.script, *network, input);
     b.script->eval();
-    b.stages = stages_of(*b.script, input);
+    b.tapped = std::make_shared<TappedModule>(*b.script);
     b.forward = [m = *b.script](const torch::Tensor& x) mutable { return m.forward({x}).toTensor(); };
     return b;
   }
@@ -183,6 +185,30 @@ std::optional<InitPropagation::NonFinite> first_nonfinite_forward(const std::vec
   return std::nullopt;
 }
 
+// The same for a TorchScript model, from its recorded module calls (leaves, in the order they ran).
+std::optional<InitPropagation::NonFinite> first_nonfinite_call(const TappedModule& module, const std::vector<ModuleCall>& calls) {
+  int layer = 0;
+  std::string name;
+  for (const ModuleCall& call : calls) {
+    if (!call.leaf || !call.output.defined()) continue;
+    const Stage s = stage_of(module, call);
+    if (s.kind == StageKind::weighted) {
+      ++layer;
+      name = s.name;
+    }
+    if (finite(call.output)) continue;
+    std::string value = torch::isinf(call.output).any().item<bool>() ? "inf" : "nan";
+    if (value == "nan") {
+      bool weights_nan = false;
+      for (const auto& [n, w] : s.weights) weights_nan = weights_nan || torch::isnan(w).any().item<bool>();
+      const bool linear_algebra = s.type == "Linear" || s.type.rfind("Conv", 0) == 0;
+      if (!weights_nan && linear_algebra && call.input.defined() && finite(call.input)) value = "inf";
+    }
+    return InitPropagation::NonFinite{0, std::max(layer, 1), s.name, value, "forward"};
+  }
+  return std::nullopt;
+}
+
 struct RunResult {
   std::vector<LayerStats> layers;
   std::optional<InitPropagation::NonFinite> nonfinite;
@@ -199,7 +225,9 @@ RunResult run_once(const PropagateConfig& c, const Subject& subject, const std::
       block->attn->record_logits = true;
       blocks[st.name] = block;
     }
-  const ProbedForward f = probed_forward(b.stages, input, /*retain_pre_grad=*/true);
+  std::vector<ModuleCall> calls;
+  const ProbedForward f = b.tapped ? probed_forward(*b.tapped, input, /*retain_pre_grad=*/true, &calls)
+                                   : probed_forward(b.stages, input, /*retain_pre_grad=*/true);
   const torch::Tensor cotangent = torch::randn(f.output.sizes(), gen, f.output.options());
   if (f.output.requires_grad()) (f.output * cotangent).sum().backward();  // a TorchScript model may hold no trainable parameter
   // The mean-field line needs i.i.d. weights of a known variance: not for network schemes.
@@ -240,7 +268,7 @@ RunResult run_once(const PropagateConfig& c, const Subject& subject, const std::
   }
   forward_finite = forward_finite && finite(f.output);
   if (!forward_finite) {
-    r.nonfinite = first_nonfinite_forward(b.stages, input);
+    r.nonfinite = b.tapped ? first_nonfinite_call(*b.tapped, calls) : first_nonfinite_forward(b.stages, input);
     if (!r.nonfinite) r.nonfinite = InitPropagation::NonFinite{0, 1, f.layers.empty() ? "" : f.layers[0].name, "nan", "forward"};
   } else {
     // Backward: from the output layer to the first, the first gradient that is not finite. With
@@ -290,6 +318,7 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
   // The input's shape first; nothing large is allocated before the footprint is checked.
   std::vector<std::int64_t> shape;
   std::int64_t batch = c.batch;
+  std::int64_t vocabulary = 0;  // tokens: inputs
   const bool gaussian = c.input == "gaussian" || c.input.rfind("gaussian:", 0) == 0;
   if (gaussian) {
     if (c.input != "gaussian") {
@@ -306,6 +335,22 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
     subject.data.name = c.input;
     subject.data.num_classes = 10;
     subject.data.sample_shape = shape;
+  } else if (c.input.rfind("tokens:", 0) == 0) {
+    // Token ids for models that start with an Embedding: tokens:VOCABxLEN, uniform over the vocabulary.
+    std::vector<std::int64_t> vl;
+    try {
+      vl = parse_shape(c.input.substr(std::string("tokens:").size()));
+    } catch (const Error& e) {
+      throw Error("--input '" + excerpt(c.input) + "': " + error_line(e) + " (expected tokens:VOCABxLEN, e.g. tokens:1000x32)");
+    }
+    if (vl.size() != 2) throw Error("--input '" + excerpt(c.input) + "' is not tokens:VOCABxLEN (e.g. tokens:1000x32)");
+    if (!subject.file) throw Error("--input '" + excerpt(c.input) + "': token inputs are for file: models that start with an Embedding");
+    if (c.jacobian_samples > 0) throw Error("--jacobian needs a real-valued input; --input '" + excerpt(c.input) + "' gives token ids");
+    vocabulary = vl[0];
+    shape = {vl[1]};
+    subject.data.name = c.input;
+    subject.data.num_classes = 10;
+    subject.data.sample_shape = shape;
   } else if (c.input.rfind("data:", 0) == 0) {
     DataOptions o;
     o.val_fraction = 0;
@@ -314,9 +359,19 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
     batch = std::min(c.batch, subject.data.train.size());
     if (batch < 2) throw Error("--input '" + excerpt(c.input) + "' has " + std::to_string(batch) + " training samples; expected >= 2");
   } else {
-    throw Error("--input '" + excerpt(c.input) + "' is unknown; expected gaussian, gaussian:SHAPE or data:SPEC");
+    throw Error("--input '" + excerpt(c.input) + "' is unknown; expected gaussian, gaussian:SHAPE, tokens:VOCABxLEN or data:SPEC");
   }
   const double features = product(shape);
+  // `n` inputs: N(0, 1) of the shape, token ids, or the data's first n samples.
+  const auto input_of = [&](std::int64_t n) {
+    auto gen = at::detail::createCPUGenerator(c.seed);
+    std::vector<std::int64_t> sizes{n};
+    sizes.insert(sizes.end(), shape.begin(), shape.end());
+    if (vocabulary > 0) return torch::randint(0, vocabulary, sizes, gen, torch::kInt64);
+    if (gaussian) return torch::randn(sizes, gen);
+    const torch::Tensor x = subject.data.train.x.slice(0, 0, n);
+    return x.is_floating_point() ? x.to(torch::kFloat32) : x;  // token ids stay ids
+  };
   if (!subject.mlp.empty()) {
     if (features != static_cast<double>(subject.mlp.front()))
       throw Error("--input '" + excerpt(c.input) + "' has " + number_text(features) + " features but --model '" + excerpt(c.model) +
@@ -333,14 +388,19 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
     // The module's own parameters, and its layers' outputs for one sample.
     check_footprint("--input '" + excerpt(c.input) + "'", footprint_of(ModelTally{}, features, 0, batch, 0), batch, c.max_memory_bytes);
     torch::jit::Module m = load_script(c.model);
+    m.eval();
     ModelTally t;
     for (const auto& p : m.parameters()) t.parameters += static_cast<double>(p.numel());
-    torch::Tensor one = gaussian ? torch::zeros(shape).unsqueeze(0) : subject.data.train.x.slice(0, 0, 1).to(torch::kFloat32);
     double out = 1;
     {
+      // One sample through the instrumented model: every module's output is kept twice (as
+      // returned, and the copy handed on), the layers' activations and gradients on top.
       torch::NoGradGuard no_grad;
-      auto stages = stages_of(m, one);
-      const ProbedForward f = probed_forward(stages, one, false);
+      TappedModule tapped(m);
+      std::vector<ModuleCall> calls;
+      const ProbedForward f = probed_forward(tapped, input_of(1), false, &calls);
+      for (const auto& call : calls)
+        if (call.output.defined()) t.layer(0, static_cast<double>(call.output.numel()), 2);
       for (const auto& l : f.layers) t.layer(0, static_cast<double>(l.pre.numel()));
       out = static_cast<double>(f.output.numel());
     }
@@ -352,16 +412,10 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
   }
   check_footprint("--model '" + excerpt(c.model) + "'", footprint, batch, c.max_memory_bytes);
 
-  torch::Tensor input;
-  if (gaussian) {
-    auto gen = at::detail::createCPUGenerator(c.seed);
-    std::vector<std::int64_t> sizes{batch};
-    sizes.insert(sizes.end(), shape.begin(), shape.end());
-    input = torch::randn(sizes, gen);
-  } else {
-    input = subject.data.train.x.slice(0, 0, batch).to(torch::kFloat32);
-  }
+  torch::Tensor input = input_of(batch);
   if (!subject.mlp.empty()) input = input.flatten(1);
+  if (!input.is_floating_point() && c.jacobian_samples > 0)
+    throw Error("--jacobian needs a real-valued input; --input '" + excerpt(c.input) + "' gives token ids");
 
   std::vector<InitPropagation> out;
   const std::size_t runs = inits.size() * static_cast<std::size_t>(c.seeds);

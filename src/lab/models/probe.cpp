@@ -6,6 +6,7 @@
 #include <map>
 
 #include "initlab/error.hpp"
+#include "models/script_taps.hpp"
 #include "models/vit.hpp"
 
 namespace initlab::lab {
@@ -49,37 +50,6 @@ Stage classify(const std::string& name, const std::string& type,
   return s;
 }
 
-void expand(torch::jit::Module module, const std::string& prefix, const torch::Tensor& x, std::vector<Stage>& out) {
-  std::vector<std::pair<std::string, torch::jit::Module>> children;
-  for (const auto& c : module.named_children()) children.emplace_back(c.name, c.value);
-  std::vector<torch::Tensor> inputs;
-  bool chain = !children.empty();
-  if (chain) {
-    try {
-      torch::NoGradGuard no_grad;
-      torch::Tensor y = x;
-      for (auto& [name, child] : children) {
-        inputs.push_back(y);
-        y = child.forward({y}).toTensor();
-      }
-      const torch::Tensor reference = module.forward({x}).toTensor();
-      chain = y.sizes() == reference.sizes() && torch::allclose(y, reference, 1e-4, 1e-5);
-    } catch (const std::exception&) {
-      chain = false;  // a child that does not take one tensor, or a forward that is not a chain
-    }
-  }
-  const std::string name = prefix.empty() ? "" : prefix.substr(0, prefix.size() - 1);
-  if (!chain) {
-    std::vector<std::pair<std::string, torch::Tensor>> params;
-    for (const auto& p : module.named_parameters(/*recurse=*/true)) params.emplace_back(p.name, p.value);
-    Stage s = classify(name, module.type()->name() ? module.type()->name()->qualifiedName() : "", std::move(params));
-    s.forward = [module](const torch::Tensor& in) mutable { return module.forward({in}).toTensor(); };
-    out.push_back(std::move(s));
-    return;
-  }
-  for (std::size_t i = 0; i < children.size(); ++i) expand(children[i].second, prefix + children[i].first + ".", inputs[i], out);
-}
-
 }  // namespace
 
 std::vector<Stage> stages_of(torch::nn::Sequential& net) {
@@ -109,15 +79,6 @@ std::vector<Stage> stages_of(torch::nn::Sequential& net) {
   return out;
 }
 
-std::vector<Stage> stages_of(torch::jit::Module& module, const torch::Tensor& example) {
-  std::vector<Stage> out;
-  expand(module, "", example, out);
-  bool weighted = false;
-  for (const auto& s : out) weighted = weighted || s.kind == StageKind::weighted;
-  if (!weighted) throw Error("the TorchScript model has no weights (parameters of rank >= 2) to probe");
-  return out;
-}
-
 ProbedForward probed_forward(const std::vector<Stage>& stages, const torch::Tensor& x, bool retain_pre_grad) {
   ProbedForward f;
   torch::Tensor y = x;
@@ -137,6 +98,42 @@ ProbedForward probed_forward(const std::vector<Stage>& stages, const torch::Tens
     for (auto& l : f.layers)
       if (l.pre.requires_grad()) l.pre.retain_grad();
   f.output = y;
+  return f;
+}
+
+Stage stage_of(const TappedModule& module, const ModuleCall& call) {
+  std::vector<std::pair<std::string, torch::Tensor>> params;
+  const std::string prefix = call.name + ".";
+  for (const auto& [name, w] : module.weights_of(call.name)) params.emplace_back(name.substr(prefix.size()), w);
+  if (const torch::Tensor b = module.bias_of(call.name); b.defined()) params.emplace_back("bias", b);
+  return classify(call.name, call.type, std::move(params));
+}
+
+ProbedForward probed_forward(TappedModule& module, const torch::Tensor& x, bool retain_pre_grad, std::vector<ModuleCall>* calls) {
+  ProbedForward f;
+  std::vector<ModuleCall> recorded = module.run(x, &f.output);
+  const torch::TensorImpl* current = nullptr;  // the tensor the last layer handed on
+  for (const ModuleCall& call : recorded) {
+    if (!call.leaf || !call.output.defined()) continue;
+    const Stage s = stage_of(module, call);
+    const bool takes_last = current && call.input.defined() && call.input.unsafeGetTensorImpl() == current;
+    if (s.kind == StageKind::weighted) {
+      f.layers.push_back(ProbedLayer{s.name, "", call.output, call.output, s.weights});
+      current = call.downstream.unsafeGetTensorImpl();
+    } else if (takes_last && f.layers.back().activation.empty() && s.kind == StageKind::norm) {
+      f.layers.back().pre = f.layers.back().act = call.output;
+      current = call.downstream.unsafeGetTensorImpl();
+    } else if (takes_last && f.layers.back().activation.empty() && s.kind == StageKind::activation) {
+      f.layers.back().activation = s.activation;
+      f.layers.back().act = call.output;
+      current = call.downstream.unsafeGetTensorImpl();
+    }
+  }
+  if (f.layers.empty()) throw Error("no weighted module (Linear, Conv, ...) ran in the TorchScript model's forward");
+  if (retain_pre_grad)
+    for (auto& l : f.layers)
+      if (l.pre.requires_grad()) l.pre.retain_grad();
+  if (calls) *calls = std::move(recorded);
   return f;
 }
 

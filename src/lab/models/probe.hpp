@@ -1,8 +1,8 @@
 // Layer probes: a network seen as a chain of stages (weighted layers, normalizations,
 // activations, the rest) so a forward pass can keep every layer's pre-activation and activation
 // for statistics. Works on the lab's own models (torch::nn::Sequential) and on a user's
-// TorchScript module, whose children are used as a chain only where running them one after
-// another reproduces the module's own forward (checked on an example input).
+// TorchScript module, seen through its submodule calls (script_taps.hpp): residual, branching
+// and attention models alike.
 #pragma once
 #include <torch/nn/modules/container/sequential.h>
 
@@ -10,11 +10,10 @@
 #include <string>
 #include <vector>
 
-namespace torch::jit {
-struct Module;
-}
-
 namespace initlab::lab {
+
+class TappedModule;
+struct ModuleCall;
 
 enum class StageKind { weighted, norm, activation, other };
 
@@ -30,8 +29,6 @@ struct Stage {
 };
 
 std::vector<Stage> stages_of(torch::nn::Sequential& net);
-// Throws Error when the module has no parameters of rank >= 2 to probe.
-std::vector<Stage> stages_of(torch::jit::Module& module, const torch::Tensor& example);
 
 // One layer as the probes see it: a weighted stage, its output after any normalization (pre) and
 // after the activation that follows (act; pre when none follows).
@@ -50,6 +47,16 @@ struct ProbedForward {
 // Runs the chain on x; with retain_pre_grad (inside a grad-enabled region), pre.grad() is kept
 // for a later backward.
 ProbedForward probed_forward(const std::vector<Stage>& stages, const torch::Tensor& x, bool retain_pre_grad);
+
+// The same for a TorchScript model: one forward of the whole model, the layers being its weighted
+// leaf modules (Linear, Conv, attention, ...) in the order they ran; a normalization or activation
+// module extends a layer only when it takes that layer's output (its pre is then the norm's
+// output, as recorded before any in-place op). `calls` (optional) receives every submodule call.
+// Throws Error when no weighted module ran.
+ProbedForward probed_forward(TappedModule& module, const torch::Tensor& x, bool retain_pre_grad,
+                             std::vector<ModuleCall>* calls = nullptr);
+// What a module call is, as a stage (no forward): its kind, type, activation, weights and bias.
+Stage stage_of(const TappedModule& module, const ModuleCall& call);
 
 // The fraction of dead units (zero for every sample: what a dead ReLU looks like) and of saturated
 // unit-sample pairs (tanh / sigmoid: |phi'| < 1e-2; 0 for other activations), from act [B, ...]

@@ -3,8 +3,10 @@
 #include <torch/script.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <set>
 #include <map>
 
 #include "initlab/error.hpp"
@@ -15,6 +17,7 @@
 #include "data/spec_options.hpp"
 #include "models/models.hpp"
 #include "models/probe.hpp"
+#include "models/script_taps.hpp"
 #include "netinit/scheme_registry.hpp"
 #include "netinit/transformer_init.hpp"
 #include "models/vit.hpp"
@@ -103,50 +106,75 @@ std::vector<LayerInitReport> each_rescalable_layer(const std::vector<Stage>& sta
   return out;
 }
 
+// The same walk on a TorchScript model, through its module calls: every weighted leaf module in the
+// order it first ran, each layer's "forward" being the whole model on x, read at that module's
+// output (so every change made so far is seen). A module called twice is judged by its first call.
+template <class Fn>
+std::vector<LayerInitReport> each_tapped_layer(TappedModule& module, const torch::Tensor& x, Fn one) {
+  torch::NoGradGuard no_grad;
+  std::vector<ModuleCall> calls;
+  probed_forward(module, x, /*retain_pre_grad=*/false, &calls);
+  std::vector<LayerInitReport> out;
+  std::set<std::string> seen;
+  for (const ModuleCall& call : calls) {
+    if (!call.leaf) continue;
+    const Stage s = stage_of(module, call);
+    if (s.kind != StageKind::weighted || !seen.insert(s.name).second) continue;
+    if (const std::string why = not_rescalable(s); !why.empty()) {
+      out.push_back({s.name, 0, std::nan(""), why});
+      continue;
+    }
+    const std::string name = s.name;
+    const auto output_of = [&module, name](const torch::Tensor& in) {
+      for (ModuleCall& c : module.run(in))
+        if (c.name == name) return c.output;
+      throw Error("'" + name + "' did not run on the batch");
+    };
+    out.push_back(one(Rescalable{name, s.weights[0].second, s.bias, output_of}, x));
+  }
+  return out;
+}
+
 // Mishkin & Matas 2016, Algorithm 1, after the orthonormal pre-initialization (the base spec):
 // for each layer in order, W <- W / sqrt(Var(output)) until |Var - 1| < tol or max_iter.
-std::vector<LayerInitReport> lsuv(const std::vector<Stage>& stages, const torch::Tensor& x, const NetworkInit& init) {
-  return each_rescalable_layer(stages, x, [&](const Rescalable& layer, const torch::Tensor& input) {
-    auto variance = [&] { return layer.forward(input).var(/*unbiased=*/false).item<double>(); };
-    LayerInitReport r{layer.name, 0, variance(), ""};
-    while (std::abs(r.variance - 1.0) >= init.tol && r.iterations < init.max_iter) {
-      if (!(r.variance > 0) || !std::isfinite(r.variance)) {
-        r.note = "output variance " + number_text(r.variance) + ": cannot rescale";
-        break;
-      }
-      layer.weight.mul_(1.0 / std::sqrt(r.variance));
-      ++r.iterations;
-      r.variance = variance();
+LayerInitReport lsuv_layer(const Rescalable& layer, const torch::Tensor& input, const NetworkInit& init) {
+  auto variance = [&] { return layer.forward(input).var(/*unbiased=*/false).item<double>(); };
+  LayerInitReport r{layer.name, 0, variance(), ""};
+  while (std::abs(r.variance - 1.0) >= init.tol && r.iterations < init.max_iter) {
+    if (!(r.variance > 0) || !std::isfinite(r.variance)) {
+      r.note = "output variance " + number_text(r.variance) + ": cannot rescale";
+      break;
     }
-    if (r.note.empty() && std::abs(r.variance - 1.0) >= init.tol) r.note = "not within tol after max_iter";
-    return r;
-  });
+    layer.weight.mul_(1.0 / std::sqrt(r.variance));
+    ++r.iterations;
+    r.variance = variance();
+  }
+  if (r.note.empty() && std::abs(r.variance - 1.0) >= init.tol) r.note = "not within tol after max_iter";
+  return r;
 }
 
 // Krähenbühl et al. 2016, within-layer initialization: for each layer in order, every output
 // unit (channel) gets mean `mean` and variance 1 on the batch: W_i <- W_i / s_i, b_i <- (b_i - m_i) / s_i + mean.
-std::vector<LayerInitReport> datadep(const std::vector<Stage>& stages, const torch::Tensor& x, const NetworkInit& init) {
-  return each_rescalable_layer(stages, x, [&](const Rescalable& layer, const torch::Tensor& input) {
-    const auto units = [&] {
-      const torch::Tensor raw = layer.forward(input);
-      if (layer.weight.dim() == 2) return raw.reshape({-1, raw.size(-1)}).t();  // a Linear's units are its last axis ([N, D], [N, T, D])
-      return raw.transpose(0, 1).reshape({raw.size(1), -1});                     // a convolution's, its channels
-    };
-    const torch::Tensor u = units();
-    const torch::Tensor mean = u.mean(1);
-    torch::Tensor sd = u.std(1, /*unbiased=*/false);
-    const std::int64_t flat = (sd == 0).sum().item<std::int64_t>();
-    sd = torch::where(sd > 0, sd, torch::ones_like(sd));  // a constant unit keeps its scale
-    std::vector<std::int64_t> shape(static_cast<std::size_t>(layer.weight.dim()), 1);
-    shape[0] = layer.weight.size(0);
-    layer.weight.div_(sd.view(shape));
-    LayerInitReport r{layer.name, 1, 0, ""};
-    if (layer.bias.defined()) layer.bias.sub_(mean).div_(sd).add_(init.mean);
-    else r.note = "no bias: scaled only";
-    if (flat > 0) r.note += (r.note.empty() ? "" : "; ") + std::to_string(flat) + " constant units left unscaled";
-    r.variance = units().var(1, /*unbiased=*/false).mean().item<double>();
-    return r;
-  });
+LayerInitReport datadep_layer(const Rescalable& layer, const torch::Tensor& input, const NetworkInit& init) {
+  const auto units = [&] {
+    const torch::Tensor raw = layer.forward(input);
+    if (layer.weight.dim() == 2) return raw.reshape({-1, raw.size(-1)}).t();  // a Linear's units are its last axis ([N, D], [N, T, D])
+    return raw.transpose(0, 1).reshape({raw.size(1), -1});                     // a convolution's, its channels
+  };
+  const torch::Tensor u = units();
+  const torch::Tensor mean = u.mean(1);
+  torch::Tensor sd = u.std(1, /*unbiased=*/false);
+  const std::int64_t flat = (sd == 0).sum().item<std::int64_t>();
+  sd = torch::where(sd > 0, sd, torch::ones_like(sd));  // a constant unit keeps its scale
+  std::vector<std::int64_t> shape(static_cast<std::size_t>(layer.weight.dim()), 1);
+  shape[0] = layer.weight.size(0);
+  layer.weight.div_(sd.view(shape));
+  LayerInitReport r{layer.name, 1, 0, ""};
+  if (layer.bias.defined()) layer.bias.sub_(mean).div_(sd).add_(init.mean);
+  else r.note = "no bias: scaled only";
+  if (flat > 0) r.note += (r.note.empty() ? "" : "; ") + std::to_string(flat) + " constant units left unscaled";
+  r.variance = units().var(1, /*unbiased=*/false).mean().item<double>();
+  return r;
 }
 
 // The residual blocks of a lab model and their weights in order (the last ends the branch).
@@ -417,8 +445,11 @@ std::vector<LayerInitReport> apply_network_init(torch::nn::Sequential& net, cons
   net->eval();  // no dropout while measuring
   std::vector<LayerInitReport> out;
   auto stages = stages_of(net);
-  if (init.scheme == "lsuv") out = lsuv(stages, batch_of(data, init.batch, seed), init);
-  else if (init.scheme == "datadep") out = datadep(stages, batch_of(data, init.batch, seed), init);
+  if (init.scheme == "lsuv" || init.scheme == "datadep") {
+    const auto one = init.scheme == "lsuv" ? lsuv_layer : datadep_layer;
+    out = each_rescalable_layer(stages, batch_of(data, init.batch, seed),
+                                [&](const Rescalable& layer, const torch::Tensor& input) { return one(layer, input, init); });
+  }
   else if (init.scheme == "zero_init") out = zero_branches(net, branches_of(net), "zeroed (last layer of a residual branch)");
   else if (init.scheme == "fixup") out = fixup(net, branches_of(net));
   else if (init.scheme == "skipinit") {
@@ -438,8 +469,12 @@ std::vector<LayerInitReport> apply_network_init(torch::jit::Module& module, cons
                 "model; on a TorchScript model only lsuv and datadep work");
   const bool training = module.is_training();
   module.eval();
-  const auto stages = stages_of(module, batch);
-  auto out = init.scheme == "lsuv" ? lsuv(stages, batch, init) : datadep(stages, batch, init);
+  TappedModule tapped(module);
+  const auto one = init.scheme == "lsuv" ? lsuv_layer : datadep_layer;
+  auto out = each_tapped_layer(tapped, batch, [&](const Rescalable& layer, const torch::Tensor& input) { return one(layer, input, init); });
+  if (std::none_of(out.begin(), out.end(), [](const LayerInitReport& r) { return r.note.rfind("skipped", 0) != 0; }))
+    throw Error(init.scheme + " found no single Linear / Conv layer to rescale in the TorchScript model (" + std::to_string(out.size()) +
+                " weighted modules, each skipped)");
   module.train(training);
   return out;
 }

@@ -8,6 +8,9 @@ namespace initlab::lab {
 
 std::string error_line(const std::exception& e);
 std::string error_line(std::string what);  // the same for a message already in hand
+// Like error_line, but a TorchScript interpreter error (two tracebacks, then the error) gives its
+// last line, the error itself.
+std::string root_error_line(const std::exception& e);
 
 // For a catch (...) block: rethrows the exception in flight as one initlab::Error line that
 // starts with `command` (e.g. "propagate"): an initlab::Error as it is; LibTorch's error as
