@@ -133,7 +133,7 @@ void run_propagate(PropagateOptions& o) {
     const bool blocks = o.config.model.rfind("file:", 0) == 0;
     fmt::print("{:>5} {:<{}} {:>11} {:>11} {:>7} {:>10} {:>10} {:>6} {:>6} {:>11} {:>11}\n", "layer", "name", width, "pre var", "theory",
                "diff", "act mean", "act std", "dead", "satur", "grad(pre)", "grad(W)");
-    std::string block = "\x01";
+    std::string block;  // the block of the last row ("" before the first)
     for (const auto& s : layers) {
       if (const auto dot = s.name.rfind('.'); blocks && dot != std::string::npos && s.name.substr(0, dot) != block) {
         block = s.name.substr(0, dot);

@@ -148,11 +148,27 @@ std::vector<double> theory_of(const PropagateConfig& c, const std::string& init,
 
 bool finite(const torch::Tensor& t) { return !t.defined() || torch::isfinite(t).all().item<bool>(); }
 
+// "inf" or "nan" for a stage's output y that is not finite, x its input. A sum that overflows
+// with both signs gives NaN, not inf: in a Linear / Conv layer or a residual block of them, finite
+// inputs and finite weights can only make NaN that way, so there it counts as an overflow; a NaN
+// or inf in the weights themselves is reported as what it is.
+std::string nonfinite_value(const Stage& s, const torch::Tensor& x, const torch::Tensor& y) {
+  if (torch::isinf(y).any().item<bool>()) return "inf";
+  bool weights_nan = false, weights_inf = false;
+  std::vector<torch::Tensor> params{s.bias};
+  for (const auto& [n, w] : s.weights) params.push_back(w);
+  for (const auto& w : params)
+    if (w.defined()) {
+      weights_nan = weights_nan || torch::isnan(w).any().item<bool>();
+      weights_inf = weights_inf || torch::isinf(w).any().item<bool>();
+    }
+  const bool linear_algebra = s.type == "Linear" || s.type.rfind("Conv", 0) == 0 || s.type == "ResidualBlock" ||
+                              s.type == "ResidualConvBlock";
+  return !weights_nan && (weights_inf || (linear_algebra && finite(x))) ? "inf" : "nan";
+}
+
 // Where the forward signal first stops being finite, looking at every stage's output (not only
-// the probes), and whether that was an overflow (inf) or a NaN. A sum that overflows with both
-// signs gives NaN, not inf: in a Linear / Conv layer or a residual block of them, finite inputs
-// and finite weights can only make NaN that way, so there it counts as an overflow; a NaN or inf
-// in the weights themselves is reported as what it is.
+// the probes), and whether that was an overflow (inf) or a NaN (nonfinite_value).
 std::optional<InitPropagation::NonFinite> first_nonfinite_forward(const std::vector<Stage>& stages, const torch::Tensor& input) {
   torch::NoGradGuard no_grad;
   torch::Tensor y = input;
@@ -166,20 +182,7 @@ std::optional<InitPropagation::NonFinite> first_nonfinite_forward(const std::vec
       name = s.name;
     }
     if (finite(y)) continue;
-    std::string value = torch::isinf(y).any().item<bool>() ? "inf" : "nan";
-    if (value == "nan") {
-      bool weights_nan = false, weights_inf = false;
-      std::vector<torch::Tensor> params{s.bias};
-      for (const auto& [n, w] : s.weights) params.push_back(w);
-      for (const auto& w : params)
-        if (w.defined()) {
-          weights_nan = weights_nan || torch::isnan(w).any().item<bool>();
-          weights_inf = weights_inf || torch::isinf(w).any().item<bool>();
-        }
-      const bool linear_algebra = s.type == "Linear" || s.type.rfind("Conv", 0) == 0 || s.type == "ResidualBlock" ||
-                                  s.type == "ResidualConvBlock";
-      if (!weights_nan && (weights_inf || (linear_algebra && finite(x)))) value = "inf";
-    }
+    const std::string value = nonfinite_value(s, x, y);
     return InitPropagation::NonFinite{0, std::max(layer, 1), name, value, "forward"};
   }
   return std::nullopt;
@@ -188,22 +191,12 @@ std::optional<InitPropagation::NonFinite> first_nonfinite_forward(const std::vec
 // The same for a TorchScript model, from its recorded module calls (leaves, in the order they ran).
 std::optional<InitPropagation::NonFinite> first_nonfinite_call(const TappedModule& module, const std::vector<ModuleCall>& calls) {
   int layer = 0;
-  std::string name;
   for (const ModuleCall& call : calls) {
     if (!call.leaf || !call.output.defined()) continue;
     const Stage s = stage_of(module, call);
-    if (s.kind == StageKind::weighted) {
-      ++layer;
-      name = s.name;
-    }
+    if (s.kind == StageKind::weighted) ++layer;
     if (finite(call.output)) continue;
-    std::string value = torch::isinf(call.output).any().item<bool>() ? "inf" : "nan";
-    if (value == "nan") {
-      bool weights_nan = false;
-      for (const auto& [n, w] : s.weights) weights_nan = weights_nan || torch::isnan(w).any().item<bool>();
-      const bool linear_algebra = s.type == "Linear" || s.type.rfind("Conv", 0) == 0;
-      if (!weights_nan && linear_algebra && call.input.defined() && finite(call.input)) value = "inf";
-    }
+    const std::string value = nonfinite_value(s, call.input, call.output);
     return InitPropagation::NonFinite{0, std::max(layer, 1), s.name, value, "forward"};
   }
   return std::nullopt;
@@ -345,7 +338,6 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
     }
     if (vl.size() != 2) throw Error("--input '" + excerpt(c.input) + "' is not tokens:VOCABxLEN (e.g. tokens:1000x32)");
     if (!subject.file) throw Error("--input '" + excerpt(c.input) + "': token inputs are for file: models that start with an Embedding");
-    if (c.jacobian_samples > 0) throw Error("--jacobian needs a real-valued input; --input '" + excerpt(c.input) + "' gives token ids");
     vocabulary = vl[0];
     shape = {vl[1]};
     subject.data.name = c.input;

@@ -23,7 +23,6 @@ struct Recording {
   };
   std::vector<Frame> stack;
   std::vector<ModuleCall> calls;
-  std::string deepest_failed;  // the innermost module that was running when an error escaped
 };
 thread_local Recording* recording = nullptr;
 
