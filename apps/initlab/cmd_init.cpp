@@ -9,12 +9,16 @@
 #include "commands.hpp"
 #include "option_checks.hpp"
 #include "output_paths.hpp"
+#include "torchscript_file.hpp"
 #include "initlab/atomic_file.hpp"
 #include "initlab/error.hpp"
 #include "data/dataset.hpp"
 #include "initlab/shape.hpp"
 #include "initlab/spec.hpp"
+#include "initlab/excerpt.hpp"
 #include "initlab/torch/apply.hpp"
+#include "data/probe_input.hpp"
+#include "train/error_line.hpp"
 #include "netinit/network_init.hpp"
 
 namespace initlab::cli {
@@ -29,43 +33,85 @@ struct InitOptionsCli {
   std::uint64_t seed = 0;
   std::string generator = "philox";
   std::string data;         // for lsuv / datadep
+  std::string input;        // for lsuv / datadep instead of --data: gaussian:SHAPE | tokens:VOCABxLEN
+  bool strict = false;      // a parameter no rule reaches is an error
+  bool packed_qkv = false;  // MultiheadAttention's in_proj_weight drawn as one [3d, d] matrix (PyTorch's)
   std::int64_t batch = 0;   // samples (default: the scheme's)
   bool flatten = false;     // samples as vectors (for MLPs)
 };
 
+// The parameters apply_plan left as they were ("kept"): how many, their share of all values, the first.
+struct KeptShare {
+  std::size_t count = 0;
+  double share = 0;   // of all parameter values
+  double total = 0;   // values in all parameters
+  std::string first, first_reason;
+};
+
+KeptShare kept_share(const std::vector<libtorch::ParamInit>& report) {
+  KeptShare k;
+  double kept_values = 0;
+  for (const auto& p : report) {
+    const double n = static_cast<double>(numel(p.shape));
+    k.total += n;
+    if (p.spec != "kept") continue;
+    if (k.count++ == 0) k.first = p.name, k.first_reason = p.rule;
+    kept_values += n;
+  }
+  k.share = k.total > 0 ? kept_values / k.total : 0;
+  return k;
+}
+
+std::string percent(double share) { return share > 0 && share < 0.0001 ? "< 0.01%" : fmt::format("{:.2f}%", 100 * share); }
+
 void run_init(const InitOptionsCli& o) {
   const auto network = lab::parse_network_init(o.init);
   const bool looks_at_data = network && network->rules.empty();  // every scheme but the recurrent recipes (role rules only)
-  if (looks_at_data && o.data.empty()) throw Error("--init '" + o.init + "' looks at data: give --data SPEC (e.g. --data fashion-mnist)");
-  const auto plan = lab::base_plan(network, o.init, o.bias, o.overrides, parse_generator_kind(o.generator), o.seed);
-  if (!std::filesystem::exists(o.model)) throw Error("model file '" + o.model + "' does not exist");
+  if (!o.data.empty() && !o.input.empty()) throw Error("--data and --input both give the samples lsuv / datadep look at: give one");
+  const auto probe = o.input.empty() ? std::nullopt : lab::parse_probe_input(o.input);
+  if (!o.input.empty() && !probe)
+    throw Error("--input '" + excerpt(o.input) + "' is unknown; expected gaussian:SHAPE (e.g. gaussian:3x32x32) or tokens:VOCABxLEN (e.g. tokens:1000x32)");
+  if (looks_at_data && o.data.empty() && !probe)
+    throw Error("--init '" + excerpt(o.init) + "' looks at data: give --data SPEC (e.g. --data fashion-mnist) or --input gaussian:SHAPE / tokens:VOCABxLEN");
+  if (!looks_at_data && (!o.data.empty() || probe))
+    throw Error(std::string(o.data.empty() ? "--input" : "--data") + " is for --init lsuv / datadep; --init '" + excerpt(o.init) + "' looks at no data");
+  auto plan = lab::base_plan(network, o.init, o.bias, o.overrides, parse_generator_kind(o.generator), o.seed);
+  plan.packed_qkv = o.packed_qkv;
+  if (!std::filesystem::exists(o.model)) throw Error("model file '" + excerpt(o.model) + "' does not exist");
   refuse_overwriting_input("-o", o.out, {{"input model", o.model}});
   const std::filesystem::path out(o.out);
   const auto dir = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(dir)) throw Error("cannot write '" + o.out + "': folder '" + dir.string() + "' does not exist");
-  torch::jit::Module module;
-  try {
-    module = torch::jit::load(o.model);
-  } catch (const c10::Error& e) {
-    throw Error("'" + o.model + "' is not a TorchScript model (save one with torch.jit.script(model).save(path)): " +
-                std::string(e.what_without_backtrace()).substr(0, 200));
-  }
+  torch::jit::Module module = load_torchscript(o.model);
   const auto report = libtorch::apply_plan(module, plan);
+  const KeptShare kept = kept_share(report);
+  if (o.strict && kept.count > 0)
+    throw Error("--strict: " + std::to_string(kept.count) + " parameter" + (kept.count == 1 ? "" : "s") + " (" + percent(kept.share) +
+                " of the values) would be left as " + (kept.count == 1 ? "it was" : "they were") + ", first '" + kept.first + "' (" +
+                kept.first_reason + "); give " + (kept.count == 1 ? "it" : "them") + " a rule with --override 'PATTERN=SPEC'");
   std::vector<lab::LayerInitReport> layers;
   if (looks_at_data) {
     lab::NetworkInit n = *network;
     if (o.batch > 0) n.batch = o.batch;
-    lab::DataOptions data_options;
-    data_options.seed = o.seed;
-    const lab::DataSplits data = lab::load_data(o.data, data_options);
-    torch::Tensor batch = data.train.x.slice(0, 0, std::min(n.batch, data.train.size()));
+    torch::Tensor batch;
+    std::string source;
+    if (probe) {
+      batch = lab::make_probe_input(*probe, n.batch, o.seed);
+      source = "--input '" + excerpt(o.input) + "'";
+    } else {
+      lab::DataOptions data_options;
+      data_options.seed = o.seed;
+      const lab::DataSplits data = lab::load_data(o.data, data_options);
+      batch = data.train.x.slice(0, 0, std::min(n.batch, data.train.size()));
+      source = "--data '" + excerpt(o.data) + "'";
+    }
     if (o.flatten) batch = batch.flatten(1);
     try {
       layers = lab::apply_network_init(module, n, batch);
     } catch (const c10::Error& e) {
-      throw Error("--model '" + o.model + "' does not take --data '" + o.data + "' samples of shape " +
+      throw Error("'" + excerpt(o.model) + "' does not take " + source + " samples of shape " +
                   format_shape(std::vector<std::int64_t>(batch.sizes().begin() + 1, batch.sizes().end())) +
-                  (o.flatten ? "" : " (try --flatten)") + ": " + std::string(e.what_without_backtrace()).substr(0, 160));
+                  (o.flatten || probe ? "" : " (try --flatten)") + ": " + lab::root_error_line(e));
     }
   }
   std::ostringstream bytes;
@@ -75,11 +121,24 @@ void run_init(const InitOptionsCli& o) {
     throw Error("cannot save the model to '" + o.out + "': " + std::string(e.what_without_backtrace()).substr(0, 200));
   }
   write_file_atomically(o.out, bytes.str());
-  fmt::print("{:<36} {:<15} {:<14} {:>10} {:>10}  {}\n", "parameter", "layer", "shape", "fan_in", "fan_out", "init");
+  std::size_t width = std::string_view("parameter").size();
+  for (const auto& p : report) width = std::max(width, p.name.size());
+  fmt::print("{:<{}} {:<14} {:<16} {:>8} {:>8}  {:<32} {}\n", "parameter", width, "layer", "shape", "fan_in", "fan_out", "init", "rule");
+  for (const auto& p : report) {
+    std::string spec = p.spec;
+    if (p.gates > 1) spec += p.layer == libtorch::LayerKind::attention ? " (per projection: q, k, v)" : fmt::format(" (per gate, {} gates)", p.gates);
+    fmt::print("{:<{}} {:<14} {:<16} {:>8} {:>8}  {:<32} {}\n", p.name, width, libtorch::to_string(p.layer), format_shape(p.shape),
+               p.fan ? std::to_string(p.fan->in) : "-", p.fan ? std::to_string(p.fan->out) : "-", spec, p.spec == "kept" ? "" : p.rule);
+  }
+  constexpr std::size_t kKeptLines = 20;  // then a count
+  std::size_t kept_lines = 0;
   for (const auto& p : report)
-    fmt::print("{:<36} {:<15} {:<14} {:>10} {:>10}  {}{}\n", p.name, libtorch::to_string(p.layer), format_shape(p.shape),
-               p.fan ? std::to_string(p.fan->in) : "-", p.fan ? std::to_string(p.fan->out) : "-", p.spec,
-               p.gates > 1 ? fmt::format(" (per gate, {} gates)", p.gates) : "");
+    if (p.spec == "kept" && kept_lines++ < kKeptLines)
+      fmt::print(stderr, "kept '{}' {} as it was: {} ({} of the values); give it a rule with --override '{}=SPEC'\n", p.name,
+                 format_shape(p.shape), p.rule, percent(static_cast<double>(numel(p.shape)) / kept.total), p.name);
+  if (kept.count > kKeptLines) fmt::print(stderr, "... and {} more kept\n", kept.count - kKeptLines);
+  if (kept.count > 1)
+    fmt::print(stderr, "kept {} parameters as they were ({} of the values); --strict makes this an error\n", kept.count, percent(kept.share));
   for (const auto& l : layers)
     fmt::print("{} {:<30} {:>3} {:>12.4g}  {}\n", network->scheme, l.layer, l.iterations, l.variance, l.note);
   fmt::print("wrote {}\n", o.out);
@@ -101,12 +160,21 @@ void add_init_command(CLI::App& app) {
   cmd->add_option("--generator", o->generator, "philox | torch | torch-avx2")->check(CLI::IsMember({"philox", "torch", "torch-avx2"}));
   cmd->add_option("-o,--out", o->out, "Output TorchScript file (a new file: the input model is never overwritten)")->required()->check(output_path());
   cmd->add_option("--data", o->data, "Data for lsuv / datadep (a batch of training samples)");
+  cmd->add_option("--input", o->input, "Synthetic samples for lsuv / datadep instead of --data: gaussian:SHAPE (e.g. gaussian:3x224x224) or tokens:VOCABxLEN");
+  cmd->add_flag("--strict", o->strict, "Refuse (exit 2, nothing written) when a parameter would be left as it was");
+  cmd->add_flag("--packed-qkv", o->packed_qkv,
+                "Draw MultiheadAttention's in_proj_weight [3d, d] as one matrix, as PyTorch does (default: q, k, v each as a [d, d] matrix)");
   cmd->add_option("--batch", o->batch, "Samples lsuv / datadep look at")->check(int64_text())->check(CLI::PositiveNumber);
   cmd->add_flag("--flatten", o->flatten, "Give the model each sample as a vector (for MLPs)");
   cmd->footer("Examples:\n  initlab init model.pt --init he_normal --bias zeros -o model_init.pt\n"
               "  initlab init model.pt --init orthogonal --override 'fc3.*=zeros' -o model_init.pt\n"
               "  initlab init mlp.pt --init lsuv --data fashion-mnist --flatten -o mlp_lsuv.pt\n"
-              "  initlab init lstm.pt --init chrono:tmax=784 -o lstm_chrono.pt");
+              "  initlab init resnet18.pt --init lsuv --input gaussian:3x224x224 --batch 32 -o resnet18_lsuv.pt\n"
+              "  initlab init lstm.pt --init chrono:tmax=784 -o lstm_chrono.pt\n"
+              "Every parameter gets the first rule that names it: --override (in order), the init's own role rules, position\n"
+              "embeddings N(0, 0.02^2) and class tokens zeros (by name), then by layer: Linear / Conv / RNN / attention weights\n"
+              "--init, their biases --bias, norm weights ones and biases zeros, embeddings N(0, 1). The table prints the rule\n"
+              "each parameter got; one no rule reaches is kept and named on stderr.");
   cmd->callback([o] { run_init(*o); });
 }
 

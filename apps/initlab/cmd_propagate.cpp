@@ -185,10 +185,10 @@ void add_propagate_command(CLI::App& app) {
                   "rnn:CELL-H (through time: hidden state and gradient per step, weight_hh's spectrum)")
       ->capture_default_str();
   cmd->add_option("--activation", c.activation, "relu | leaky_relu | elu | selu | gelu | silu | tanh | sigmoid | linear");
-  cmd->add_option("--init", c.inits, "Init spec, optionally with one sweep: 'normal:std=logspace(1e-4,10,50)' (repeatable)")->required();
+  cmd->add_option("--init", c.inits, "Init spec, optionally with one sweep: 'normal:std=logspace(1e-4,10,50)' (repeatable); as_is keeps a file: model's own weights")->required();
   cmd->add_option("--bias-std", c.bias_std, "Biases ~ N(0, S^2) (default 0: zeros)");
   cmd->add_option("--batch", c.batch, "Inputs pushed through")->check(int64_text());
-  cmd->add_option("--input", c.input, "gaussian | gaussian:SHAPE (e.g. gaussian:1x28x28) | data:SPEC (e.g. data:fashion-mnist)");
+  cmd->add_option("--input", c.input, "gaussian | gaussian:SHAPE (e.g. gaussian:1x28x28) | tokens:VOCABxLEN (token ids) | data:SPEC (e.g. data:fashion-mnist)");
   cmd->add_option("--seeds", c.seeds, "Seeds per init (the spread is over them)")->check(CLI::Range(1, lab::kMaxSeeds));
   cmd->add_option("--seed", c.seed, "First seed (0 to 2^64 - 1)")->transform(seed_value());
   cmd->add_flag("--jacobian", o->jacobian, "Singular values of the input-output Jacobian at init (widths up to ~1024)");

@@ -31,6 +31,7 @@ void add_init_command(CLI::App& app);
 void add_propagate_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_advise_command(CLI::App& app);
+void add_audit_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 void add_coordcheck_command(CLI::App& app);
 void add_reproduce_command(CLI::App& app);
@@ -238,6 +239,7 @@ void add_lab_commands(CLI::App& app) {
   add_propagate_command(app);
   add_report_command(app);
   add_advise_command(app);
+  add_audit_command(app);
   add_coordcheck_command(app);
   add_reproduce_command(app);
 }

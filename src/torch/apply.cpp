@@ -8,6 +8,7 @@
 #include <span>
 
 #include "initlab/error.hpp"
+#include "initlab/excerpt.hpp"
 #include "initlab/philox.hpp"
 #include "initlab/spec.hpp"
 
@@ -50,19 +51,41 @@ struct Applier {
     return *own;
   }
 
+  // The plan's overrides (a user's --override first, then a scheme's rules), then the named
+  // defaults (position embeddings, class tokens): the first whose pattern matches `name`.
   const InitRule* override_for(const std::string& name) const {
     for (const InitRule& r : plan.overrides)
+      if (glob_match(r.pattern, name)) return &r;
+    for (const InitRule& r : named_parameter_defaults())
       if (glob_match(r.pattern, name)) return &r;
     return nullptr;
   }
 
-  void record(const std::string& name, LayerKind kind, const std::string& spec, const torch::Tensor& t,
-              std::optional<Fan> fan, int gates = 1) {
-    report.push_back({name, kind, spec, shape_of(t), fan, gates});
+  static std::string rule_text(const InitRule& r) {
+    const bool named_default = &r >= named_parameter_defaults().data() &&
+                               &r < named_parameter_defaults().data() + named_parameter_defaults().size();
+    const std::string text = excerpt(r.pattern + "=" + r.spec);
+    if (named_default) return "default '" + text + "'";
+    return r.implied ? "scheme rule '" + text + "'" : "--override '" + text + "'";
+  }
+
+  void record(const std::string& name, LayerKind kind, const std::string& spec, const torch::Tensor& t, std::optional<Fan> fan,
+              const std::string& rule, int gates = 1) {
+    report.push_back({name, kind, spec, shape_of(t), fan, gates, rule});
+  }
+
+  // How many blocks a rank-2 weight stacks along its rows, each initialized as its own matrix:
+  // RNN gates, and MultiheadAttention's packed q, k, v (unless the plan keeps PyTorch's packed init).
+  int blocks_of(const std::string& name, LayerKind kind, const Shape& shape) const {
+    if (shape.size() != 2) return 1;
+    if (is_recurrent(kind)) return gate_count(kind);
+    if (kind == LayerKind::attention && !plan.packed_qkv && name.ends_with("in_proj_weight") && shape[0] % 3 == 0) return 3;
+    return 1;
   }
 
   // A weight of rank >= 2; recurrent weights are initialized per gate block.
-  void weight(const std::string& name, LayerKind kind, torch::Tensor& t, const Initializer& init, const std::string& spec) {
+  void weight(const std::string& name, LayerKind kind, torch::Tensor& t, const Initializer& init, const std::string& spec,
+              const std::string& rule) {
     std::optional<Generator> own;
     Generator& gen = generator_for(name, own);
     InitOptions options{Layout::torch, plan.threads, std::nullopt};
@@ -70,29 +93,37 @@ struct Applier {
     // which reproduces what PyTorch itself does (it reads the tensor as (out, in, *k)).
     if (kind == LayerKind::conv_transpose && !std::holds_alternative<TorchDefault>(init)) options.fan_axes = FanAxes{0, 1};
     const Shape shape = shape_of(t);
-    if (is_recurrent(kind) && shape.size() == 2) {
-      const int gates = gate_count(kind);
-      const Shape block{shape[0] / gates, shape[1]};
-      if (std::holds_alternative<TorchDefault>(init)) {  // PyTorch's RNN rule: U(+-1/sqrt(hidden)) everywhere
+    if (kind == LayerKind::attention && std::holds_alternative<TorchDefault>(init)) {
+      // PyTorch's MultiheadAttention._reset_parameters: xavier_uniform_ on the packed in_proj_weight
+      // (or on each of q/k/v_proj_weight), whatever packed_qkv says: torch_default is PyTorch's.
+      const Initializer xavier = Xavier{DistributionKind::uniform, 1.0};
+      draw_into(t, [&](std::span<float> d) { initialize(d, shape, xavier, gen, options); });
+      record(name, kind, "xavier_uniform (torch_default of MultiheadAttention, packed)", t, target_of(xavier, shape, options).fan, rule);
+      return;
+    }
+    const int blocks = blocks_of(name, kind, shape);
+    if (blocks > 1) {
+      const Shape block{shape[0] / blocks, shape[1]};
+      if (is_recurrent(kind) && std::holds_alternative<TorchDefault>(init)) {  // PyTorch's RNN rule: U(+-1/sqrt(hidden)) everywhere
         const double bound = 1.0 / std::sqrt(static_cast<double>(block[0]));
         draw_into(t, [&](std::span<float> d) { sample(d, UniformDist{-bound, bound}, gen, {plan.threads}); });
-        record(name, kind, spec, t, std::nullopt, gates);
+        record(name, kind, spec, t, std::nullopt, rule, blocks);
         return;
       }
       draw_into(t, [&](std::span<float> d) {
-        const std::size_t per = d.size() / static_cast<std::size_t>(gates);
-        for (int g = 0; g < gates; ++g) initialize(d.subspan(g * per, per), block, init, gen, options);
+        const std::size_t per = d.size() / static_cast<std::size_t>(blocks);
+        for (int g = 0; g < blocks; ++g) initialize(d.subspan(g * per, per), block, init, gen, options);
       });
-      record(name, kind, spec, t, target_of(init, block, options).fan, gates);
+      record(name, kind, spec, t, target_of(init, block, options).fan, rule, blocks);
       return;
     }
     draw_into(t, [&](std::span<float> d) { initialize(d, shape, init, gen, options); });
-    record(name, kind, spec, t, target_of(init, shape, options).fan);
+    record(name, kind, spec, t, target_of(init, shape, options).fan, rule);
   }
 
   // A rank-1 parameter: a bias (given its layer's weight shape) or a norm/embedding vector.
   void vector(const std::string& name, LayerKind kind, torch::Tensor& t, const Initializer& init, const std::string& spec,
-              const std::optional<Shape>& weight_shape) {
+              const std::optional<Shape>& weight_shape, const std::string& rule) {
     std::optional<Generator> own;
     Generator& gen = generator_for(name, own);
     const InitOptions options{Layout::torch, plan.threads, std::nullopt};
@@ -104,7 +135,15 @@ struct Applier {
     } else {
       draw_into(t, [&](std::span<float> d) { initialize(d, shape_of(t), init, gen, options); });
     }
-    record(name, kind, spec, t, std::nullopt);
+    record(name, kind, spec, t, std::nullopt, rule);
+  }
+
+  // A parameter no rule reaches: left as it was, with the reason.
+  void kept(const std::string& name, LayerKind kind, const torch::Tensor& t, const std::string& local, const std::string& type_name) {
+    std::string type(type_base_name(type_name));
+    if (type.empty()) type = "the model";
+    record(name, kind, "kept", t, std::nullopt,
+           "no rule for a parameter named '" + local + "' of " + (type == "the model" ? type : "a " + type) + " module");
   }
 
   void module(ModuleView& m) {
@@ -121,28 +160,39 @@ struct Applier {
         for (auto& [other, w] : m.params)
           if (other == "weight_" + local.substr(5)) sibling = shape_of(w);
       if (const InitRule* rule = override_for(name)) {
-        if (is_gate_bias(rule->init)) gate_bias(name, kind, t, rule->init, rule->spec, (rule->pattern + "=" + rule->spec).substr(0, 60));
-        else if (is_vector) vector(name, kind, t, rule->init, rule->spec, sibling);
-        else weight(name, kind, t, rule->init, rule->spec);
+        const std::string why = rule_text(*rule);
+        if (is_gate_bias(rule->init)) gate_bias(name, kind, t, rule->init, rule->spec, (rule->pattern + "=" + rule->spec).substr(0, 60), why);
+        else if (is_vector) vector(name, kind, t, rule->init, rule->spec, sibling, why);
+        else weight(name, kind, t, rule->init, rule->spec, why);
         continue;
       }
       switch (kind) {
         case LayerKind::norm:
-          if (local == "weight") vector(name, kind, t, Ones{}, "ones", std::nullopt);
-          else if (local == "bias") vector(name, kind, t, Zeros{}, "zeros", std::nullopt);
-          else record(name, kind, "kept", t, std::nullopt);
+          if (local == "weight") vector(name, kind, t, Ones{}, "ones", std::nullopt, "default for norm layers");
+          else if (local == "bias") vector(name, kind, t, Zeros{}, "zeros", std::nullopt, "default for norm layers");
+          else kept(name, kind, t, local, m.type_name);
           break;
         case LayerKind::embedding:  // PyTorch's default N(0, 1); change it with an override
-          if (local == "weight") weight(name, kind, t, Normal{0.0, 1.0}, "normal:mean=0,std=1");
-          else record(name, kind, "kept", t, std::nullopt);
+          if (local == "weight") weight(name, kind, t, Normal{0.0, 1.0}, "normal:mean=0,std=1", "default for embeddings (PyTorch's)");
+          else kept(name, kind, t, local, m.type_name);
+          break;
+        case LayerKind::attention:  // in_proj_weight / q,k,v_proj_weight by --init, in_proj_bias by --bias (PyTorch: zeros)
+          if (!is_vector && (local == "in_proj_weight" || local.ends_with("_proj_weight"))) {
+            weight(name, kind, t, plan.weight, plan.weight_spec, "--init");
+          } else if (is_vector && local == "in_proj_bias") {
+            if (plan.bias && !is_gate_bias(*plan.bias)) vector(name, kind, t, *plan.bias, plan.bias_spec, sibling, "--bias");
+            else vector(name, kind, t, Zeros{}, "zeros", std::nullopt, "default for attention biases (PyTorch's)");
+          } else {
+            kept(name, kind, t, local, m.type_name);
+          }
           break;
         default:
           if (!is_vector && local.starts_with("weight")) {
-            weight(name, kind, t, plan.weight, plan.weight_spec);
+            weight(name, kind, t, plan.weight, plan.weight_spec, "--init");
           } else if (is_vector && local.starts_with("bias")) {
             bias(name, kind, t, sibling);
           } else {
-            record(name, kind, "kept", t, std::nullopt);
+            kept(name, kind, t, local, m.type_name);
           }
       }
     }
@@ -153,17 +203,17 @@ struct Applier {
   // parameter that is not an LSTM bias is an error.
   // `override_text`: the --override that chose it ("" under --bias).
   void gate_bias(const std::string& name, LayerKind kind, torch::Tensor& t, const Initializer& init, const std::string& spec,
-                 const std::string& override_text) {
+                 const std::string& override_text, const std::string& rule) {
     const std::string local = name.substr(name.rfind('.') + 1);
     if (kind != LayerKind::lstm || t.dim() != 1 || !local.starts_with("bias_")) {
       if (!override_text.empty())
         throw Error("--override '" + override_text + "': " + kind_name(init) +
                     " sets the gate biases of LSTM layers (bias_ih_l*, bias_hh_l*); '" + name + "' is not one");
-      vector(name, kind, t, Zeros{}, "zeros", std::nullopt);
+      vector(name, kind, t, Zeros{}, "zeros", std::nullopt, rule);
       return;
     }
     if (local.starts_with("bias_hh")) {
-      vector(name, kind, t, Zeros{}, "zeros (" + kind_name(init) + ": the gate values are on bias_ih)", std::nullopt);
+      vector(name, kind, t, Zeros{}, "zeros (" + kind_name(init) + ": the gate values are on bias_ih)", std::nullopt, rule);
       return;
     }
     Initializer resolved = init;
@@ -171,18 +221,18 @@ struct Applier {
     std::optional<Generator> own;
     Generator& gen = generator_for(name, own);
     draw_into(t, [&](std::span<float> d) { initialize_lstm_bias(d, resolved, gen, {Layout::torch, plan.threads, std::nullopt}); });
-    record(name, kind, format_spec(resolved), t, std::nullopt, gate_count(kind));
+    record(name, kind, format_spec(resolved), t, std::nullopt, rule, gate_count(kind));
   }
 
   void bias(const std::string& name, LayerKind kind, torch::Tensor& t, const std::optional<Shape>& weight_shape) {
     if (plan.bias && is_gate_bias(*plan.bias)) {
-      gate_bias(name, kind, t, *plan.bias, plan.bias_spec, "");
+      gate_bias(name, kind, t, *plan.bias, plan.bias_spec, "", "--bias");
     } else if (plan.bias) {
-      vector(name, kind, t, *plan.bias, plan.bias_spec, weight_shape);
+      vector(name, kind, t, *plan.bias, plan.bias_spec, weight_shape, "--bias");
     } else if (std::holds_alternative<TorchDefault>(plan.weight) && (weight_shape || is_recurrent(kind))) {
-      vector(name, kind, t, TorchDefault{}, "torch_default", weight_shape);
+      vector(name, kind, t, TorchDefault{}, "torch_default", weight_shape, "--init torch_default (the layer's own bias rule)");
     } else {
-      vector(name, kind, t, Zeros{}, "zeros", std::nullopt);
+      vector(name, kind, t, Zeros{}, "zeros", std::nullopt, "default for biases");
     }
   }
 };

@@ -47,6 +47,17 @@ InitPlan make_plan(const std::string& weight_spec, const std::string& bias_spec,
   return plan;
 }
 
+const std::vector<InitRule>& named_parameter_defaults() {
+  static const std::vector<InitRule> rules = [] {
+    std::vector<InitRule> out;
+    for (const char* pattern : {"*pos_embedding", "*pos_embed", "*position_embedding", "*position_embeddings"})
+      out.push_back({pattern, "normal:std=0.02", parse_spec("normal:std=0.02"), true});
+    for (const char* pattern : {"*class_token", "*cls_token"}) out.push_back({pattern, "zeros", parse_spec("zeros"), true});
+    return out;
+  }();
+  return rules;
+}
+
 void add_implied_rules(InitPlan& plan, const std::vector<std::string>& rules) {
   for (const std::string& r : rules) {
     const auto eq = r.find('=');

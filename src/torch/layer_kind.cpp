@@ -1,21 +1,19 @@
 #include "initlab/torch/layer_kind.hpp"
 
 namespace initlab::libtorch {
-namespace {
 
-// The last component of a qualified type name without a trailing "Impl".
-std::string_view base_name(std::string_view name) {
+std::string_view type_base_name(std::string_view name) {
   const auto sep = name.find_last_of(".:");
   if (sep != std::string_view::npos) name = name.substr(sep + 1);
   if (name.ends_with("Impl")) name.remove_suffix(4);
   return name;
 }
 
-}  // namespace
-
 LayerKind layer_kind_of(std::string_view type_name) {
-  const std::string_view n = base_name(type_name);
-  if (n == "Linear" || n == "Bilinear" || n == "LazyLinear") return LayerKind::linear;
+  const std::string_view n = type_base_name(type_name);
+  // NonDynamicallyQuantizableLinear: MultiheadAttention's out_proj.
+  if (n.ends_with("Linear") || n == "Bilinear") return LayerKind::linear;
+  if (n == "MultiheadAttention") return LayerKind::attention;
   if (n.starts_with("ConvTranspose")) return LayerKind::conv_transpose;
   if (n.starts_with("Conv")) return LayerKind::conv;
   if (n.starts_with("Embedding")) return LayerKind::embedding;
@@ -37,6 +35,7 @@ std::string_view to_string(LayerKind kind) {
     case LayerKind::lstm: return "lstm";
     case LayerKind::gru: return "gru";
     case LayerKind::norm: return "norm";
+    case LayerKind::attention: return "attention";
     case LayerKind::other: return "other";
   }
   return "other";

@@ -6,29 +6,13 @@
 # python3-torchvision.
 set -euo pipefail
 bin=$(realpath "$1")
+here=$(dirname "$(realpath "$0")")
 py=/usr/bin/python3
 "$py" -c "import torchvision" 2> /dev/null || { echo "no python3-torchvision: skipped"; exit 77; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-cat > make_models.py <<'PY'
-import torch, torch.nn as nn, torchvision
-torch.jit.script(torchvision.models.resnet18(weights=None)).save("resnet18.pt")
-torch.jit.script(torchvision.models.mobilenet_v2(weights=None)).save("mobilenet_v2.pt")
-torch.jit.script(torchvision.models.VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=32,
-                                                      mlp_dim=64, num_classes=10)).save("vit.pt")
-class Tagger(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.embed = nn.Embedding(1000, 32)
-        self.lstm = nn.LSTM(32, 48, batch_first=True)
-        self.head = nn.Linear(48, 5)
-    def forward(self, x):
-        h, _ = self.lstm(self.embed(x))
-        return self.head(h[:, -1])
-torch.jit.script(Tagger()).save("tagger.pt")
-PY
-"$py" make_models.py  # from a file: torch.jit.script reads the classes' source
+"$py" "$here/make_real_models.py" resnet18 mobilenet_v2 vit tagger
 "$bin" propagate --model file:resnet18.pt --input gaussian:3x64x64 --init he_normal --init normal:std=0.01 --batch 8 --json > resnet.json
 "$bin" propagate --model file:resnet18.pt --input gaussian:3x64x64 --init he_normal --batch 4 > resnet.txt
 "$bin" propagate --model file:mobilenet_v2.pt --input gaussian:3x32x32 --init normal:std=0.01 --batch 8 --json > mobilenet.json

@@ -31,6 +31,11 @@ struct InitPlan {
   std::uint64_t seed = 0;
   int threads = 0;
   std::int64_t sequence_length = 0;  // the data's steps: chrono's tmax where the spec gives none (0: unknown)
+  // MultiheadAttention's in_proj_weight [3d, d]: false draws q, k, v as three [d, d] matrices (each
+  // with its own fans, like RNN gates); true draws the packed matrix as one, as PyTorch's
+  // xavier_uniform_(in_proj_weight) does (q, k, v then each get a std sqrt(2) too small for Xavier).
+  // torch_default always reproduces PyTorch (packed).
+  bool packed_qkv = false;
 };
 
 // Builds a plan from specs; overrides are "PATTERN=SPEC". Throws Error naming the bad piece.
@@ -50,7 +55,13 @@ struct ParamInit {
   std::string spec;   // the spec applied ("kept" when the parameter was left as it was)
   Shape shape;
   std::optional<Fan> fan;
-  int gates = 1;      // RNN weights: initialized per gate block
+  int gates = 1;      // RNN weights: initialized per gate block; attention in_proj_weight: per projection (3)
+  std::string rule;   // what chose `spec` ("--init", "--override 'fc.*=zeros'", ...); for "kept", why nothing did
 };
+
+// The rules every plan ends with, for parameters that belong to no Linear / Conv / RNN / norm /
+// embedding module: position embeddings N(0, 0.02^2) and class tokens zeros (torchvision's ViT and
+// initlab's vit). A --override on the same name wins.
+const std::vector<InitRule>& named_parameter_defaults();
 
 }  // namespace initlab::libtorch

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "data/dataset.hpp"
+#include "data/probe_input.hpp"
 #include "experiments/sweep_file.hpp"
 #include "initlab/excerpt.hpp"
 #include "initlab/error.hpp"
@@ -76,9 +77,16 @@ torch::jit::Module load_script(const std::string& model) {
 
 Built build(const PropagateConfig& c, const Subject& subject, const std::string& init, std::uint64_t seed, const torch::Tensor& input) {
   const std::string bias = c.bias_std > 0 ? "normal:std=" + number_text(c.bias_std) : "zeros";
+  Built b;
+  if (subject.file && init == kWeightsAsTheyAre) {
+    b.script = load_script(c.model);
+    b.script->eval();
+    b.tapped = std::make_shared<TappedModule>(*b.script);
+    b.forward = [m = *b.script](const torch::Tensor& x) mutable { return m.forward({x}).toTensor(); };
+    return b;
+  }
   const auto network = parse_network_init(init);  // lsuv, fixup, ...: drawn from their base, then applied (on this batch)
   const auto plan = base_plan(network, init, bias, {}, GeneratorKind::philox, seed, subject.file ? std::vector<std::string>{} : model_rules(network, subject.model));
-  Built b;
   if (subject.file) {
     b.script = load_script(c.model);
     libtorch::apply_plan(*b.script, plan);
@@ -299,6 +307,11 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
   std::vector<SweepPoint> inits;
   for (const auto& i : c.inits)
     for (const auto& e : expand_sweep(i)) {
+      if (e.spec == kWeightsAsTheyAre) {
+        if (!subject.file) throw Error("--init " + e.spec + " reads a TorchScript model's own weights: it needs --model file:M.pt");
+        inits.push_back(e);
+        continue;
+      }
       try {
         if (!parse_network_init(e.spec)) parse_spec(e.spec);  // every spec checked before any work
       } catch (const Error& err) {
@@ -312,34 +325,20 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
   std::vector<std::int64_t> shape;
   std::int64_t batch = c.batch;
   std::int64_t vocabulary = 0;  // tokens: inputs
-  const bool gaussian = c.input == "gaussian" || c.input.rfind("gaussian:", 0) == 0;
-  if (gaussian) {
-    if (c.input != "gaussian") {
-      try {
-        shape = parse_shape(c.input.substr(std::string("gaussian:").size()));
-      } catch (const Error& e) {
-        throw Error("--input '" + excerpt(c.input) + "': " + error_line(e) + " (expected gaussian:SHAPE, e.g. gaussian:1x28x28)");
-      }
-    } else if (!subject.mlp.empty()) {
-      shape = {subject.mlp.front()};
-    } else {
-      throw Error("--model '" + excerpt(c.model) + "' needs the input's shape: --input gaussian:SHAPE (e.g. gaussian:1x28x28) or data:SPEC");
-    }
+  const auto probe = parse_probe_input(c.input);
+  const bool gaussian = c.input == "gaussian" || (probe && probe->vocabulary == 0);
+  if (probe) {
+    if (probe->vocabulary > 0 && !subject.file)
+      throw Error("--input '" + excerpt(c.input) + "': token inputs are for file: models that start with an Embedding");
+    shape = probe->shape;
+    vocabulary = probe->vocabulary;
     subject.data.name = c.input;
     subject.data.num_classes = 10;
     subject.data.sample_shape = shape;
-  } else if (c.input.rfind("tokens:", 0) == 0) {
-    // Token ids for models that start with an Embedding: tokens:VOCABxLEN, uniform over the vocabulary.
-    std::vector<std::int64_t> vl;
-    try {
-      vl = parse_shape(c.input.substr(std::string("tokens:").size()));
-    } catch (const Error& e) {
-      throw Error("--input '" + excerpt(c.input) + "': " + error_line(e) + " (expected tokens:VOCABxLEN, e.g. tokens:1000x32)");
-    }
-    if (vl.size() != 2) throw Error("--input '" + excerpt(c.input) + "' is not tokens:VOCABxLEN (e.g. tokens:1000x32)");
-    if (!subject.file) throw Error("--input '" + excerpt(c.input) + "': token inputs are for file: models that start with an Embedding");
-    vocabulary = vl[0];
-    shape = {vl[1]};
+  } else if (gaussian) {
+    if (subject.mlp.empty())
+      throw Error("--model '" + excerpt(c.model) + "' needs the input's shape: --input gaussian:SHAPE (e.g. gaussian:1x28x28) or data:SPEC");
+    shape = {subject.mlp.front()};
     subject.data.name = c.input;
     subject.data.num_classes = 10;
     subject.data.sample_shape = shape;
@@ -356,11 +355,7 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
   const double features = product(shape);
   // `n` inputs: N(0, 1) of the shape, token ids, or the data's first n samples.
   const auto input_of = [&](std::int64_t n) {
-    auto gen = at::detail::createCPUGenerator(c.seed);
-    std::vector<std::int64_t> sizes{n};
-    sizes.insert(sizes.end(), shape.begin(), shape.end());
-    if (vocabulary > 0) return torch::randint(0, vocabulary, sizes, gen, torch::kInt64);
-    if (gaussian) return torch::randn(sizes, gen);
+    if (gaussian || vocabulary > 0) return make_probe_input({shape, vocabulary}, n, c.seed);
     const torch::Tensor x = subject.data.train.x.slice(0, 0, n);
     return x.is_floating_point() ? x.to(torch::kFloat32) : x;  // token ids stay ids
   };

@@ -87,6 +87,10 @@ struct InitPropagation {
   std::optional<JacobianSpectrum> jacobian;  // first seed, when requested
 };
 
+// The --init that keeps a TorchScript model's weights as they are (a trained model, or one a
+// framework initialized): propagate measures the model as it is (audit's proof).
+inline constexpr const char* kWeightsAsTheyAre = "as_is";
+
 inline constexpr double kVanishingRatio = 1e-2;  // verdict thresholds on the ratios above
 inline constexpr double kExplodingRatio = 1e2;
 

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "initlab/error.hpp"
+#include "initlab/torch/layer_kind.hpp"
 #include "models/script_taps.hpp"
 #include "models/vit.hpp"
 
@@ -13,11 +14,7 @@ namespace initlab::lab {
 namespace {
 
 // "torch::nn::ReLUImpl" or "__torch__.torch.nn.modules.activation.ReLU" -> "ReLU"
-std::string short_type(std::string name) {
-  if (name.size() > 4 && name.compare(name.size() - 4, 4, "Impl") == 0) name.resize(name.size() - 4);
-  const auto cut = name.find_last_of(".:");
-  return cut == std::string::npos ? name : name.substr(cut + 1);
-}
+std::string short_type(std::string_view name) { return std::string(libtorch::type_base_name(name)); }
 
 const std::map<std::string, std::string>& activation_types() {
   static const std::map<std::string, std::string> m = {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "initlab/error.hpp"
+#include "initlab/torch/layer_kind.hpp"
 #include "train/error_line.hpp"
 
 namespace initlab::lab {
@@ -26,10 +27,7 @@ struct Recording {
 };
 thread_local Recording* recording = nullptr;
 
-std::string short_type(const std::string& name) {
-  const auto cut = name.find_last_of(".:");
-  return cut == std::string::npos ? name : name.substr(cut + 1);
-}
+std::string short_type(const std::string& name) { return std::string(libtorch::type_base_name(name)); }
 
 void enter_op(std::string name, std::string type, const c10::optional<at::Tensor>& x) {
   if (!recording) return;

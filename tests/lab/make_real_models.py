@@ -1,0 +1,63 @@
+# The models of issue 16, scripted with torch.jit.script into the current folder (run from a file:
+# torch.jit.script reads the classes' source). torchvision 0.14, weights=None.
+import sys
+import torch, torch.nn as nn, torchvision
+
+def save(model, name):
+    torch.jit.script(model).save(name)
+
+class Tagger(nn.Module):  # Embedding + LSTM + Linear
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(1000, 32)
+        self.lstm = nn.LSTM(32, 48, batch_first=True)
+        self.head = nn.Linear(48, 5)
+    def forward(self, x):
+        h, _ = self.lstm(self.embed(x))
+        return self.head(h[:, -1])
+
+class Scaled(nn.Module):  # a parameter no rule names (a layer scale)
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(16, 16)
+        self.gamma = nn.Parameter(torch.full((16,), 0.1))
+    def forward(self, x):
+        return self.fc(x) * self.gamma
+
+class Depthwise(nn.Module):  # torchvision's MobileNet init: kaiming_normal_(mode="fan_out") on a depthwise conv
+    def __init__(self):
+        super().__init__()
+        self.pw = nn.Conv2d(8, 64, 1)
+        self.dw = nn.Conv2d(64, 64, 3, padding=1, groups=64)
+        for m in (self.pw, self.dw):
+            nn.init.kaiming_normal_(m.weight, mode="fan_out")
+    def forward(self, x):
+        return self.dw(torch.relu(self.pw(x)))
+
+class Attention(nn.Module):  # nn.MultiheadAttention as PyTorch initializes it (packed xavier_uniform_)
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(64, 4, batch_first=True)
+    def forward(self, x):
+        return self.attn(x, x, x, need_weights=False)[0]
+
+class WholeLstm(nn.Module):  # orthogonal_ over the whole [4h, h] weight_hh, Xavier over the whole weight_ih
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(32, 32, batch_first=True)
+        nn.init.orthogonal_(self.lstm.weight_hh_l0)
+        nn.init.xavier_uniform_(self.lstm.weight_ih_l0)
+    def forward(self, x):
+        return self.lstm(x)[0]
+
+torch.manual_seed(0)
+wanted = sys.argv[1:]
+models = {
+    "resnet18": lambda: torchvision.models.resnet18(weights=None),
+    "mobilenet_v2": lambda: torchvision.models.mobilenet_v2(weights=None),
+    "vit": lambda: torchvision.models.VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=32,
+                                                       mlp_dim=64, num_classes=10),
+    "tagger": Tagger, "scaled": Scaled, "depthwise": Depthwise, "attention": Attention, "whole_lstm": WholeLstm,
+}
+for name in wanted:
+    save(models[name](), name + ".pt")
