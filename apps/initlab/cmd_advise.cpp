@@ -14,6 +14,10 @@
 #include "experiments/propagate.hpp"
 #include "models/footprint.hpp"
 #include "print_summary.hpp"
+#include "torchscript_file.hpp"
+#include "data/probe_input.hpp"
+#include "initlab/excerpt.hpp"
+#include "netinit/network_init.hpp"
 #include "train/runtime.hpp"
 
 namespace initlab::cli {
@@ -30,12 +34,79 @@ struct AdviseOptions {
   std::string db = "initlab-results.db";
   int threads = 0;
   std::uint64_t max_memory = 0;  // bytes; 0: the memory available now
+  std::string input;             // file: models: gaussian:SHAPE | tokens:VOCABxLEN | data:SPEC (default data:DATA)
+  std::int64_t batch = 0;        // the check's samples (0: kCheckBatch, kFileCheckBatch for file: models)
 };
 
-constexpr std::int64_t kCheckBatch = 256;  // samples the propagate check pushes through
+constexpr std::int64_t kCheckBatch = 256;     // samples the propagate check pushes through
+constexpr std::int64_t kFileCheckBatch = 32;  // for a TorchScript model (often ImageNet-sized)
+constexpr std::int64_t kDescribeBatch = 4;    // samples the architecture is read with
+
+void print_check(const std::vector<lab::InitPropagation>& results, std::int64_t batch, const std::string& source) {
+  fmt::print("\ncheck: signal propagation at init ({} samples of {}, 3 seeds)\n{:<44} {:>12} {:>12} {:>10}\n", batch, source, "init",
+             "fwd ratio", "bwd ratio", "verdict");
+  for (const auto& r : results) fmt::print("{:<44} {:>12.4g} {:>12.4g} {:>10}\n", r.init, r.forward_ratio, r.backward_ratio, r.verdict);
+  fmt::print("fwd ratio = activation std last/first layer, bwd ratio = gradient std first/last; vanishing below {:g}, exploding above {:g} "
+             "or on an overflow to inf; nan: a NaN appeared\n",
+             lab::kVanishingRatio, lab::kExplodingRatio);
+  if (results[0].verdict != "stable")
+    fmt::print("note: the recommendation is not 'stable' by this check on this model; try --quick-compare before trusting it\n");
+}
+
+void print_advice(const std::string& model, const lab::Architecture& a, const lab::Advice& v) {
+  fmt::print("model:       {} ({} weighted layers, {}{}{}{}{}, activation {})\n", model, a.weighted_layers,
+             a.residual_blocks ? fmt::format("{} residual blocks", a.residual_blocks) : "plain",
+             a.normalization.empty() ? (a.batchnorm ? ", BatchNorm" : "") : ", " + a.normalization, a.convolutional ? ", convolutional" : "",
+             a.recurrent ? ", recurrent" : "", a.attention ? ", attention" : "", a.activation);
+  fmt::print("recommended: {}\n  why: {}\n", v.init, v.reason);
+  fmt::print("runner-up:   {}\n  why not: {}\n", v.runner_up, v.runner_up_reason);
+}
+
+// `--model file:M.pt`: the architecture from the model's graph and one forward, the check on the
+// same input. Schemes that need initlab's own residual blocks (skipinit, fixup) become the
+// per-layer formula, with how to zero each branch's last layer by --override.
+void advise_file_model(const AdviseOptions& o) {
+  if (o.quick_compare) throw Error("--quick-compare trains lab models; for --model '" + excerpt(o.model) + "' use the check (and initlab init)");
+  const std::string path = o.model.substr(5);
+  torch::jit::Module module = load_torchscript(path);
+  const std::string input = o.input.empty() ? "data:" + o.data : o.input;
+  torch::Tensor x;
+  if (const auto probe = lab::parse_probe_input(input)) {
+    x = lab::make_probe_input(*probe, kDescribeBatch, 0);
+  } else if (input.rfind("data:", 0) == 0) {
+    lab::DataOptions d;
+    d.limit = kDescribeBatch;
+    d.val_fraction = 0;
+    const lab::DataSplits data = lab::load_data(input.substr(5), d);
+    x = data.train.x.slice(0, 0, kDescribeBatch);
+    if (x.is_floating_point()) x = x.to(torch::kFloat32);
+  } else {
+    throw Error("--input '" + excerpt(input) + "' is unknown; expected gaussian:SHAPE, tokens:VOCABxLEN or data:SPEC");
+  }
+  const lab::Architecture a = lab::describe(module, x);
+  lab::Advice v = lab::advise(a);
+  if (const auto scheme = lab::parse_network_init(v.init); scheme && scheme->scheme != "lsuv" && scheme->scheme != "datadep") {
+    v.reason += "; " + v.init + " needs initlab's own residual blocks, so on a TorchScript model: " + v.runner_up +
+                " with each branch's last layer zeroed by --override (e.g. 'layer*.bn2.weight=zeros', as torchvision's zero_init_residual)";
+    v.init = v.runner_up;
+    v.runner_up = "lsuv";
+    v.runner_up_reason = "rescales each layer on a batch to unit output variance, but does not stop residual branches from adding up";
+  }
+  print_advice(o.model, a, v);
+  lab::PropagateConfig p;
+  p.model = o.model;
+  p.inits = {v.init, v.runner_up};
+  p.batch = o.batch > 0 ? o.batch : kFileCheckBatch;
+  p.max_memory_bytes = static_cast<double>(o.max_memory);
+  p.input = input;
+  p.seeds = 3;
+  print_check(lab::propagate(p), p.batch, input);
+}
 
 void run_advise(const AdviseOptions& o) {
   lab::configure_runtime(o.threads);
+  if (o.model.rfind("file:", 0) == 0) return advise_file_model(o);
+  if (!o.input.empty()) throw Error("--input is for --model file:M.pt; a lab model reads --data");
   const lab::ModelSpec model = lab::parse_model_spec(o.model);
   lab::DataOptions data_options;
   data_options.limit = o.limit;
@@ -48,11 +119,7 @@ void run_advise(const AdviseOptions& o) {
   auto net = lab::build_model(model, data, o.model_options);
   const lab::Architecture a = lab::describe(net, o.model_options);
   const lab::Advice v = lab::advise(a);
-  fmt::print("model:       {} ({} weighted layers, {}{}{}{}, activation {})\n", o.model, a.weighted_layers,
-             a.residual_blocks ? fmt::format("{} residual blocks", a.residual_blocks) : "plain", a.batchnorm ? ", BatchNorm" : "",
-             a.convolutional ? ", convolutional" : "", a.recurrent ? ", recurrent" : "", a.activation);
-  fmt::print("recommended: {}\n  why: {}\n", v.init, v.reason);
-  fmt::print("runner-up:   {}\n  why not: {}\n", v.runner_up, v.runner_up_reason);
+  print_advice(o.model, a, v);
   if (a.recurrent) {
     fmt::print("\n(no propagate check for recurrent models: their inputs are tokens; use --quick-compare)\n");
   } else {
@@ -60,19 +127,11 @@ void run_advise(const AdviseOptions& o) {
     p.model = o.model;
     p.activation = o.model_options.activation;
     p.inits = {v.init, v.runner_up};
-    p.batch = kCheckBatch;
+    p.batch = o.batch > 0 ? o.batch : kCheckBatch;
     p.max_memory_bytes = static_cast<double>(o.max_memory);
     p.input = "data:" + o.data;
     p.seeds = 3;
-    const auto results = lab::propagate(p);
-    fmt::print("\ncheck: signal propagation at init ({} samples of {}, 3 seeds)\n{:<44} {:>12} {:>12} {:>10}\n", p.batch, o.data, "init",
-               "fwd ratio", "bwd ratio", "verdict");
-    for (const auto& r : results) fmt::print("{:<44} {:>12.4g} {:>12.4g} {:>10}\n", r.init, r.forward_ratio, r.backward_ratio, r.verdict);
-    fmt::print("fwd ratio = activation std last/first layer, bwd ratio = gradient std first/last; vanishing below {:g}, exploding above {:g} "
-               "or on an overflow to inf; nan: a NaN appeared\n",
-               lab::kVanishingRatio, lab::kExplodingRatio);
-    if (results[0].verdict != "stable")
-      fmt::print("note: the recommendation is not 'stable' by this check on this model; try --quick-compare before trusting it\n");
+    print_check(lab::propagate(p), p.batch, o.data);
   }
   if (!o.quick_compare) return;
   lab::ExperimentConfig c;
@@ -98,11 +157,14 @@ void add_advise_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("advise", "Recommend an init for an architecture and check it against the runner-up");
   cmd->add_option("--model", o->model,
                   "Model spec, exactly as for train (docs/models.md): mlp:784-100x30-10 (784 inputs, 30 hidden layers of 100, 10 "
-                  "outputs: 31 weighted layers), resmlp:..., cnn, rescnn:CxK, rnn:...")
+                  "outputs: 31 weighted layers), resmlp:..., cnn, rescnn:CxK, rnn:..., or file:M.pt (a TorchScript model: "
+                  "its architecture read from its graph)")
       ->required();
   cmd->add_option("--activation", o->model_options.activation, "relu | leaky_relu | elu | selu | gelu | silu | tanh | sigmoid | linear");
   cmd->add_flag("--batchnorm", o->model_options.batchnorm, "BatchNorm after every hidden layer");
   cmd->add_option("--data", o->data, "Data the check and the comparison use");
+  cmd->add_option("--input", o->input, "For --model file:M.pt: gaussian:SHAPE (e.g. gaussian:3x224x224), tokens:VOCABxLEN or data:SPEC (default data:DATA)");
+  cmd->add_option("--batch", o->batch, "Samples the check pushes through (default 256; 32 for file: models)")->check(int64_text())->check(CLI::PositiveNumber);
   cmd->add_option("--limit", o->limit, "Training samples used (quick)")->check(CLI::PositiveNumber);
   cmd->add_flag("--quick-compare", o->quick_compare, "Also train both for a few epochs with several seeds");
   cmd->add_option("--seeds", o->seeds, "Seeds for --quick-compare")->check(CLI::Range(1, 100));
@@ -114,7 +176,8 @@ void add_advise_command(CLI::App& app) {
                   "Refuse a model whose check needs more than SIZE, e.g. 16G (default: the memory available now)")
       ->transform(byte_size());
   cmd->footer("Examples:\n  initlab advise --model mlp:784-100x30-10 --activation relu\n"
-              "  initlab advise --model resmlp:784-256x4-10 --quick-compare --seeds 3");
+              "  initlab advise --model resmlp:784-256x4-10 --quick-compare --seeds 3\n"
+              "  initlab advise --model file:resnet18.pt --input gaussian:3x224x224 --batch 16");
   cmd->callback([o] { run_advise(*o); });
 }
 

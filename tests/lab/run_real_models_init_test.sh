@@ -129,4 +129,20 @@ assert all(he_fan_out(p) for p in convs), [(p["name"], p.get("match")) for p in 
 assert all(p["distribution"] == "normal" for p in convs if p["std"] > 0 and len(p["shape"]) == 4 and p["shape"][0] * p["shape"][1] * p["shape"][2] * p["shape"][3] >= 1000)
 print("audit ok")
 PY
+
+# --- advise on file models: the architecture from the graph ------------------------------------------
+"$py" "$here/make_real_models.py" tagger
+"$bin" advise --model file:resnet18.pt --input gaussian:3x32x32 --batch 8 > adv_rn.txt
+grep -q "^model: *file:resnet18.pt (21 weighted layers, 8 residual blocks, BatchNorm2d, convolutional, activation relu)" adv_rn.txt \
+  && grep -q "^recommended: kaiming_normal" adv_rn.txt && grep -q "^kaiming_normal .* stable$" adv_rn.txt || { echo "advise resnet"; cat adv_rn.txt; exit 1; }
+# MobileNetV2: 17 inverted residual blocks, 10 of which add their input (use_res_connect, read per instance); ReLU6
+"$bin" advise --model file:mobilenet_v2.pt --input gaussian:3x32x32 --batch 8 > adv_mb.txt
+grep -q "^model: *file:mobilenet_v2.pt (53 weighted layers, 10 residual blocks, BatchNorm2d, convolutional, activation relu)" adv_mb.txt \
+  || { echo "advise mobilenet"; cat adv_mb.txt; exit 1; }
+"$bin" advise --model file:vit.pt --input gaussian:3x32x32 --batch 8 > adv_vit.txt
+grep -q "LayerNorm, convolutional, attention, activation gelu)" adv_vit.txt && grep -q "^recommended: xavier_uniform" adv_vit.txt \
+  || { echo "advise vit"; cat adv_vit.txt; exit 1; }
+"$bin" advise --model file:tagger.pt --input tokens:1000x12 --batch 8 > adv_tag.txt
+grep -q "(3 weighted layers, plain, recurrent, activation linear)" adv_tag.txt && grep -q "^recommended: orthogonal" adv_tag.txt \
+  || { echo "advise tagger"; cat adv_tag.txt; exit 1; }
 echo "1 passed, 0 failed"

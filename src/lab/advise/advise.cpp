@@ -1,10 +1,106 @@
 #include "advise/advise.hpp"
 
+#include <torch/script.h>
 #include <torch/torch.h>
 
+#include <map>
+#include <set>
+
+#include "initlab/torch/layer_kind.hpp"
 #include "models/probe.hpp"
+#include "models/script_taps.hpp"
 
 namespace initlab::lab {
+namespace {
+
+// What a module type's forward graphs hold: an add of two tensors neither of which is a
+// parameter or buffer read (a residual connection), and functional activations.
+struct GraphFacts {
+  bool residual_add = false;
+  std::map<std::string, int> activations;
+};
+
+// `self`: the graph's module input; an `if self.flag:` on a bool attribute (torchvision's
+// use_res_connect) is resolved on `instance`, so only the branch that runs is read.
+void scan(torch::jit::Block* block, torch::jit::Value* self, const torch::jit::Module& instance, GraphFacts& f) {
+  static const std::map<std::string, std::string> functional = {
+      {"aten::relu", "relu"}, {"aten::relu_", "relu"}, {"aten::gelu", "gelu"},       {"aten::tanh", "tanh"},
+      {"aten::sigmoid", "sigmoid"}, {"aten::silu", "silu"}, {"aten::elu", "elu"}, {"aten::selu", "selu"},
+      {"aten::leaky_relu", "leaky_relu"}};
+  const auto computed_tensor = [](torch::jit::Value* v) {
+    return v->type()->cast<c10::TensorType>() && v->node()->kind() != torch::jit::prim::GetAttr &&
+           v->node()->kind() != torch::jit::prim::Constant;
+  };
+  for (torch::jit::Node* n : block->nodes()) {
+    if (n->kind() == torch::jit::prim::If && n->blocks().size() == 2) {
+      torch::jit::Node* cond = n->input(0)->node();
+      if (cond->kind() == torch::jit::prim::GetAttr && cond->input(0) == self) {
+        const std::string name = cond->s(torch::jit::attr::name);
+        if (instance.hasattr(name) && instance.attr(name).isBool()) {
+          scan(n->blocks()[instance.attr(name).toBool() ? 0 : 1], self, instance, f);
+          continue;
+        }
+      }
+    }
+    for (torch::jit::Block* b : n->blocks()) scan(b, self, instance, f);
+    const std::string kind = n->kind().toQualString();
+    if ((kind == "aten::add" || kind == "aten::add_") && n->inputs().size() >= 2 && computed_tensor(n->input(0)) && computed_tensor(n->input(1)))
+      f.residual_add = true;
+    if (const auto a = functional.find(kind); a != functional.end()) ++f.activations[a->second];
+  }
+}
+
+}  // namespace
+
+Architecture describe(const torch::jit::Module& module, const torch::Tensor& x) {
+  std::map<std::string, GraphFacts> facts;  // by the instance's qualified name
+  for (const auto& item : module.named_modules()) {
+    GraphFacts& f = facts[item.name];
+    for (const auto& method : item.value.get_methods()) {
+      const auto graph = torch::jit::toGraphFunction(method.function()).graph();
+      scan(graph->block(), graph->inputs().empty() ? nullptr : graph->inputs()[0], item.value, f);
+    }
+  }
+  torch::jit::Module copy = module;
+  const bool training = copy.is_training();
+  copy.eval();
+  TappedModule tapped(copy);
+  std::vector<ModuleCall> calls;
+  ProbedForward f;
+  {
+    torch::NoGradGuard no_grad;
+    f = probed_forward(tapped, x, false, &calls);
+  }
+  copy.train(training);
+  Architecture a;
+  a.weighted_layers = static_cast<int>(f.layers.size());
+  // Activation modules that ran, by family (ReLU6 is a ReLU for the recommendation; Hardswish a SiLU).
+  static const std::map<std::string, std::string> families = {
+      {"ReLU", "relu"}, {"ReLU6", "relu"}, {"LeakyReLU", "leaky_relu"}, {"ELU", "elu"},   {"SELU", "selu"}, {"GELU", "gelu"},
+      {"SiLU", "silu"}, {"Hardswish", "silu"}, {"Mish", "silu"},        {"Tanh", "tanh"}, {"Sigmoid", "sigmoid"}};
+  std::map<std::string, int> activations;
+  for (const ModuleCall& c : calls)
+    if (const auto family = families.find(c.type); c.leaf && family != families.end()) ++activations[family->second];
+  std::set<std::string> residual;
+  for (const ModuleCall& c : calls) {
+    const libtorch::LayerKind kind = libtorch::layer_kind_of(c.type);
+    if (kind == libtorch::LayerKind::conv) a.convolutional = true;
+    if (libtorch::is_recurrent(kind)) a.recurrent = true;
+    if (kind == libtorch::LayerKind::attention) a.attention = true;
+    if (kind == libtorch::LayerKind::norm && a.normalization.empty()) a.normalization = c.type;
+    if (!c.leaf && facts[c.name].residual_add) residual.insert(c.name);
+  }
+  a.residual_blocks = static_cast<int>(residual.size());
+  a.batchnorm = !a.normalization.empty();
+  if (activations.empty())  // no activation module after a layer: the functional calls
+    for (const auto& [instance, facts_of] : facts)
+      for (const auto& [name, count] : facts_of.activations) activations[name] += count;
+  a.activation = "linear";
+  int most = 0;
+  for (const auto& [name, count] : activations)
+    if (count > most) a.activation = name, most = count;
+  return a;
+}
 
 Architecture describe(torch::nn::Sequential& net, const ModelOptions& options) {
   Architecture a;
@@ -27,7 +123,15 @@ Advice advise(const Architecture& a) {
   const std::string& f = a.activation;
   const bool relu_like = f == "relu" || f == "leaky_relu" || f == "elu" || f == "gelu" || f == "silu";
   const bool deep_plain = a.weighted_layers > kVeryDeep && a.residual_blocks == 0 && !a.batchnorm;
-  if (a.recurrent) {
+  if (a.attention) {
+    v.init = "xavier_uniform";
+    v.reason = "a transformer: with a norm before each sublayer the residual stream stays at unit scale when every projection "
+               "keeps the variance, so Glorot's 2/(fan_in + fan_out) on q, k, v (drawn as three [d, d] matrices, not one [3d, d]), "
+               "the output and MLP projections (Vaswani et al. 2017; torchvision's ViT)";
+    v.runner_up = "normal:std=0.02";
+    v.runner_up_reason = "GPT-2 / BERT's fixed std ignores the width: below Glorot's sqrt(1/d) for every d under 2500, so a narrow "
+                         "model starts with near-uniform attention and a small signal";
+  } else if (a.recurrent) {
     v.init = "orthogonal";
     v.reason = "recurrent weights are applied once per time step: an orthogonal matrix keeps the norm of the hidden state and of the "
                "gradients through time (Saxe et al. 2014; Keras's default for recurrent kernels)";

@@ -8,6 +8,10 @@
 #include "data/dataset.hpp"
 #include "models/models.hpp"
 
+namespace torch::jit {
+struct Module;
+}
+
 namespace initlab::lab {
 
 // What the recommendation looked at.
@@ -20,6 +24,8 @@ struct Architecture {
   bool batchnorm = false;
   bool convolutional = false;
   bool recurrent = false;
+  bool attention = false;     // MultiheadAttention (TorchScript models)
+  std::string normalization;  // the norm module's type (BatchNorm2d, LayerNorm); "" none
 };
 
 struct Advice {
@@ -32,6 +38,12 @@ struct Advice {
 inline constexpr int kVeryDeep = 20;
 
 Architecture describe(torch::nn::Sequential& net, const ModelOptions& options);
+// A TorchScript model's architecture, read from one instrumented forward on `x` (the weighted
+// modules that ran, norms, activation modules, attention, recurrence) and from its forward graphs:
+// a residual block is a module whose forward adds two tensors computed in it (not a parameter),
+// counted once per instance that ran; a model with no activation module is read by its functional
+// calls (aten::relu, ...). Throws Error naming the module an input does not fit.
+Architecture describe(const torch::jit::Module& module, const torch::Tensor& x);
 Advice advise(const Architecture& a);
 
 }  // namespace initlab::lab
