@@ -41,9 +41,6 @@ namespace {
 
 bool is_mlp(const std::string& spec) { return spec.rfind("mlp:", 0) == 0; }
 
-// In float64: a float32 variance of large but finite values would overflow to inf.
-double std_of(const torch::Tensor& t) { return t.numel() > 1 ? t.to(torch::kFloat64).std(/*unbiased=*/false).item<double>() : 0.0; }
-
 double product(const std::vector<std::int64_t>& v) {
   double p = 1;
   for (auto x : v) p *= static_cast<double>(x);
@@ -236,26 +233,41 @@ RunResult run_once(const PropagateConfig& c, const Subject& subject, const std::
   const std::vector<double> theory = iid ? theory_of(c, init, subject.mlp, input) : std::vector<double>{};
   RunResult r;
   bool forward_finite = true;
+  std::vector<bool> backward_finite(f.layers.size(), true);  // each layer's output and weight gradients
   for (std::size_t l = 0; l < f.layers.size(); ++l) {
     const ProbedLayer& p = f.layers[l];
     LayerStats s;
     s.layer = static_cast<int>(l) + 1;
     s.name = p.name;
-    {
-      const torch::Tensor pre = p.pre.detach().to(torch::kFloat64);
-      s.pre_mean = pre.mean().item<double>();
-      s.pre_var = pre.var(/*unbiased=*/false).item<double>();
-    }
+    // One pass over each tensor (tensor_moments), none when the activation is the pre-activation.
+    const TensorMoments pre = tensor_moments(p.pre);
+    const bool own_act = p.act.unsafeGetTensorImpl() != p.pre.unsafeGetTensorImpl();
+    const TensorMoments act = own_act ? tensor_moments(p.act) : pre;
+    s.pre_mean = pre.mean;
+    s.pre_var = pre.var;
     if (l < theory.size()) s.theory_var = theory[l];
-    s.act_mean = p.act.detach().to(torch::kFloat64).mean().item<double>();
-    s.act_std = std_of(p.act);
+    s.act_mean = act.mean;
+    s.act_std = p.act.numel() > 1 ? std::sqrt(act.var) : 0.0;
     s.dead = dead_fraction(p.act).item<double>();
     s.saturated = saturated_fraction(p.activation, p.act).item<double>();
-    s.grad_pre_std = p.pre.grad().defined() ? std_of(p.pre.grad()) : 0.0;
-    std::vector<torch::Tensor> grads;
-    for (const auto& [name, w] : p.weights)
-      if (w.grad().defined()) grads.push_back(w.grad().flatten());
-    s.grad_weight_std = grads.empty() ? 0.0 : std_of(torch::cat(grads));
+    if (p.pre.grad().defined()) {
+      const TensorMoments g = tensor_moments(p.pre.grad());
+      s.grad_pre_std = p.pre.grad().numel() > 1 ? std::sqrt(g.var) : 0.0;
+      backward_finite[l] = g.finite;
+    }
+    // The weights' gradients pooled: sum n_i (var_i + mean_i^2) / n - mean^2 over the tensors.
+    double count = 0, sum = 0, squares = 0;
+    bool weights_finite = true;
+    for (const auto& [name, w] : p.weights) {
+      if (!w.grad().defined()) continue;
+      const TensorMoments g = tensor_moments(w.grad());
+      const double n = static_cast<double>(w.grad().numel());
+      count += n, sum += n * g.mean, squares += n * (g.var + g.mean * g.mean);
+      weights_finite = weights_finite && g.finite;
+    }
+    backward_finite[l] = backward_finite[l] && weights_finite;
+    s.grad_weight_std = count > 1 ? std::sqrt(std::max(0.0, squares / count - (sum / count) * (sum / count))) : 0.0;
+    if (count > 1 && !weights_finite) s.grad_weight_std = std::numeric_limits<double>::quiet_NaN();
     if (const auto it = blocks.find(p.name); it != blocks.end() && it->second->attn->logits.defined()) {
       const torch::Tensor logits = it->second->attn->logits.to(torch::kFloat64);  // [N, heads, T, T]
       s.attn_logit_std = logits.std(/*unbiased=*/false).item<double>();
@@ -264,7 +276,7 @@ RunResult run_once(const PropagateConfig& c, const Subject& subject, const std::
       it->second->attn->record_logits = false;
       it->second->attn->logits = torch::Tensor();
     }
-    forward_finite = forward_finite && finite(p.pre) && finite(p.act);
+    forward_finite = forward_finite && pre.finite && act.finite;
     r.layers.push_back(s);
   }
   forward_finite = forward_finite && finite(f.output);
@@ -275,6 +287,7 @@ RunResult run_once(const PropagateConfig& c, const Subject& subject, const std::
     // Backward: from the output layer to the first, the first gradient that is not finite. With
     // a finite forward pass, the lab's own layers make NaN only from inf - inf: an overflow.
     for (std::size_t l = f.layers.size(); l-- > 0 && !r.nonfinite;) {
+      if (backward_finite[l]) continue;
       const ProbedLayer& p = f.layers[l];
       std::vector<torch::Tensor> grads{p.pre.grad()};
       for (const auto& [name, w] : p.weights) grads.push_back(w.grad());

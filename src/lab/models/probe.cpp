@@ -1,8 +1,11 @@
 #include "models/probe.hpp"
 
+#include <ATen/Parallel.h>
 #include <torch/script.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "initlab/error.hpp"
@@ -134,10 +137,67 @@ ProbedForward probed_forward(TappedModule& module, const torch::Tensor& x, bool 
   return f;
 }
 
+TensorMoments tensor_moments(const torch::Tensor& t) {
+  TensorMoments m;
+  const std::int64_t n = t.numel();
+  if (n == 0) return m;
+  const torch::Tensor x = t.detach();
+  const auto through_aten = [&] {  // what a NaN / inf tensor reports stays ATen's (inf mean, NaN variance, ...)
+    const torch::Tensor d = x.to(torch::kCPU, torch::kFloat64);
+    m.finite = torch::isfinite(d).all().item<bool>();
+    m.mean = d.mean().item<double>();
+    m.var = n > 1 ? d.var(/*unbiased=*/false).item<double>() : 0.0;
+    return m;
+  };
+  if (!x.device().is_cpu() || x.scalar_type() != torch::kFloat32 || !x.is_contiguous()) return through_aten();
+  // Sums of (v - shift) and its square, shifted by the first element so that a large mean does not
+  // cancel the variance away; per chunk, then combined.
+  const float* data = x.data_ptr<float>();
+  const double shift = data[0];  // a non-finite one is found below
+  constexpr std::int64_t kChunk = 1 << 16;
+  const std::int64_t chunks = (n + kChunk - 1) / kChunk;
+  std::vector<double> sum(static_cast<std::size_t>(chunks)), squares(static_cast<std::size_t>(chunks));
+  std::vector<char> finite(static_cast<std::size_t>(chunks), 1);
+  at::parallel_for(0, chunks, 1, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t c = begin; c < end; ++c) {
+      // Four independent accumulators (the compiler may not reorder one floating-point sum). A NaN or
+      // inf element makes the sums NaN or inf; finite floats cannot overflow them (|v|^2 < 1.2e77).
+      double s[4] = {0, 0, 0, 0}, q[4] = {0, 0, 0, 0};
+      const std::int64_t first = c * kChunk, stop = std::min(n, (c + 1) * kChunk);
+      std::int64_t i = first;
+      for (; i + 4 <= stop; i += 4)
+        for (int k = 0; k < 4; ++k) {
+          const double v = static_cast<double>(data[i + k]) - shift;
+          s[k] += v;
+          q[k] += v * v;
+        }
+      for (; i < stop; ++i) {
+        const double v = static_cast<double>(data[i]) - shift;
+        s[0] += v;
+        q[0] += v * v;
+      }
+      const double ss = (s[0] + s[1]) + (s[2] + s[3]), qq = (q[0] + q[1]) + (q[2] + q[3]);
+      sum[static_cast<std::size_t>(c)] = ss, squares[static_cast<std::size_t>(c)] = qq;
+      finite[static_cast<std::size_t>(c)] = std::isfinite(ss) && std::isfinite(qq);
+    }
+  });
+  double s = 0, q = 0;
+  for (std::int64_t c = 0; c < chunks; ++c) {
+    if (!finite[static_cast<std::size_t>(c)]) return through_aten();
+    s += sum[static_cast<std::size_t>(c)];
+    q += squares[static_cast<std::size_t>(c)];
+  }
+  const double nn = static_cast<double>(n);
+  const double centered = s / nn;
+  m.mean = shift + centered;
+  m.var = std::max(0.0, q / nn - centered * centered);
+  return m;
+}
+
 torch::Tensor dead_fraction(const torch::Tensor& act) {
   const auto zero = torch::zeros({}, act.options().dtype(torch::kFloat64));
   if (act.size(0) == 0) return zero;
-  return (act.detach().flatten(1).abs().amax(0) == 0).to(torch::kFloat64).mean();
+  return act.detach().flatten(1).ne(0).any(0).logical_not().to(torch::kFloat64).mean();
 }
 
 torch::Tensor saturated_fraction(const std::string& activation, const torch::Tensor& act) {

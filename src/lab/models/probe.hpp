@@ -63,6 +63,15 @@ Stage stage_of(const TappedModule& module, const ModuleCall& call);
 // (units are everything but the batch axis). 0-d float64 tensors on act's device, so callers can
 // read many statistics with one synchronization.
 torch::Tensor dead_fraction(const torch::Tensor& act);
+
+// Mean and population variance of every element of `t`, and whether all are finite, in one pass
+// with double accumulators (a contiguous float32 CPU tensor is read in place, in parallel; any
+// other goes through ATen). A non-finite element makes `finite` false and the moments NaN / inf.
+struct TensorMoments {
+  double mean = 0, var = 0;
+  bool finite = true;
+};
+TensorMoments tensor_moments(const torch::Tensor& t);
 torch::Tensor saturated_fraction(const std::string& activation, const torch::Tensor& act);
 
 }  // namespace initlab::lab

@@ -1,5 +1,7 @@
 #include "models/script_taps.hpp"
 
+#include <torch/csrc/jit/runtime/graph_executor.h>
+
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/library.h>
@@ -166,6 +168,9 @@ std::vector<ModuleCall> TappedModule::run(const torch::Tensor& x, torch::Tensor*
   } reset;
   try {
     if (calls_ == 0) enter_op("", module_.type()->name() ? module_.type()->name()->qualifiedName() : "", x);
+    // One-shot runs: the graph executor's profiling and optimization passes (fusion, specialization)
+    // cost more than they save on a graph run once or twice, as every instrumented clone is.
+    const torch::jit::GraphOptimizerEnabledGuard no_optimization(false);
     torch::jit::IValue y = module_.forward({x});
     if (calls_ == 0) observe_op(y.isTensor() ? y.toTensor() : torch::Tensor());  // a model of no submodules: one layer, itself
     if (output) {
