@@ -18,6 +18,8 @@
 #include "initlab/excerpt.hpp"
 #include "initlab/torch/apply.hpp"
 #include "data/probe_input.hpp"
+#include "initlab/byte_size.hpp"
+#include "models/probe.hpp"
 #include "train/error_line.hpp"
 #include "netinit/network_init.hpp"
 
@@ -36,6 +38,7 @@ struct InitOptionsCli {
   std::string input;        // for lsuv / datadep instead of --data: gaussian:SHAPE | tokens:VOCABxLEN
   bool strict = false;      // a parameter no rule reaches is an error
   bool packed_qkv = false;  // MultiheadAttention's in_proj_weight drawn as one [3d, d] matrix (PyTorch's)
+  std::uint64_t max_memory = 0;  // bytes lsuv / datadep may use; 0: 80% of the memory available now
   std::int64_t batch = 0;   // samples (default: the scheme's)
   bool flatten = false;     // samples as vectors (for MLPs)
 };
@@ -63,6 +66,30 @@ KeptShare kept_share(const std::vector<libtorch::ParamInit>& report) {
 }
 
 std::string percent(double share) { return share > 0 && share < 0.0001 ? "< 0.01%" : fmt::format("{:.2f}%", 100 * share); }
+
+// The samples a data-dependent scheme looks at, cut to what the memory available now holds (the
+// model's footprint measured on one sample through its instrumented forward), with a line saying
+// so; refused when not even two samples fit.
+torch::Tensor batch_that_fits(const torch::jit::Module& module, const torch::Tensor& batch, const std::string& scheme,
+                              std::uint64_t max_memory) {
+  double out = 1;
+  const lab::ModelTally t = lab::tally_script_model(module, batch.slice(0, 0, 1), &out);
+  const double features = static_cast<double>(batch[0].numel());
+  // Headroom for what the estimate leaves out (allocator arenas, kernels' workspaces, threads).
+  constexpr double kUsable = 0.8;
+  const double limit = max_memory > 0 ? static_cast<double>(max_memory) : kUsable * static_cast<double>(available_memory());
+  const std::int64_t fits = lab::largest_batch(t, features, out, limit);
+  const double per_sample = lab::footprint_of(t, features, out, 1, 0).bytes - lab::footprint_of(t, features, out, 0, 0).bytes;
+  if (fits < 2)
+    lab::check_footprint(scheme, lab::footprint_of(t, features, out, std::min<std::int64_t>(2, batch.size(0)), 0), 2, limit);
+  if (batch.size(0) <= fits) return batch;
+  fmt::print(stderr, "initlab: {} on {} samples needs about {} ({} a sample); {}: using the first {}\n", scheme, batch.size(0),
+             bytes_text(lab::footprint_of(t, features, out, batch.size(0), 0).bytes), bytes_text(per_sample),
+             max_memory > 0 ? "the limit is " + bytes_text(limit) + " (--max-memory)"
+                            : bytes_text(limit / kUsable) + " are available now (80% of it used)",
+             fits);
+  return batch.slice(0, 0, fits);
+}
 
 void run_init(const InitOptionsCli& o) {
   const auto network = lab::parse_network_init(o.init);
@@ -106,6 +133,7 @@ void run_init(const InitOptionsCli& o) {
       source = "--data '" + excerpt(o.data) + "'";
     }
     if (o.flatten) batch = batch.flatten(1);
+    batch = batch_that_fits(module, batch, network->scheme, o.max_memory);
     try {
       layers = lab::apply_network_init(module, n, batch);
     } catch (const c10::Error& e) {
@@ -161,6 +189,9 @@ void add_init_command(CLI::App& app) {
   cmd->add_option("-o,--out", o->out, "Output TorchScript file (a new file: the input model is never overwritten)")->required()->check(output_path());
   cmd->add_option("--data", o->data, "Data for lsuv / datadep (a batch of training samples)");
   cmd->add_option("--input", o->input, "Synthetic samples for lsuv / datadep instead of --data: gaussian:SHAPE (e.g. gaussian:3x224x224) or tokens:VOCABxLEN");
+  cmd->add_option("--max-memory", o->max_memory,
+                  "Memory lsuv / datadep may use, e.g. 4G (default: 80% of the memory available now); a batch that needs more is cut to fit")
+      ->transform(byte_size());
   cmd->add_flag("--strict", o->strict, "Refuse (exit 2, nothing written) when a parameter would be left as it was");
   cmd->add_flag("--packed-qkv", o->packed_qkv,
                 "Draw MultiheadAttention's in_proj_weight [3d, d] as one matrix, as PyTorch does (default: q, k, v each as a [d, d] matrix)");

@@ -16,7 +16,7 @@ std::uint64_t parse_byte_size(std::string_view text, std::string_view flag);
 std::string bytes_text(double bytes);
 
 // Bytes this process can allocate now: the kernel's MemAvailable (else all physical memory),
-// and no more than an address-space limit (ulimit -v).
+// and no more than what an address-space limit (ulimit -v) leaves after what is mapped already.
 std::uint64_t available_memory();
 
 }  // namespace initlab

@@ -61,7 +61,22 @@ std::uint64_t available_memory() {
     bytes = pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page) : std::uint64_t{4} << 30;
   }
   rlimit limit{};
-  if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) bytes = std::min<std::uint64_t>(bytes, limit.rlim_cur);
+  if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    // The address space left under the limit: what the process has mapped already (its libraries,
+    // LibTorch's among them) counts against it.
+    std::uint64_t mapped = 0;
+    std::ifstream status("/proc/self/status");
+    for (std::string key; status >> key;) {
+      std::uint64_t kib = 0;
+      if (key == "VmSize:" && status >> kib) {
+        mapped = kib * 1024;
+        break;
+      }
+      status.ignore(1 << 10, '\n');
+    }
+    const std::uint64_t left = limit.rlim_cur > mapped ? limit.rlim_cur - mapped : 0;
+    bytes = std::min<std::uint64_t>(bytes, left);
+  }
   return bytes;
 }
 

@@ -88,6 +88,16 @@ bad = {n: v for n, v in other.items() if abs(v - 1) > 0.25}  # a fresh batch of 
 assert not bad, bad
 print("resnet18 lsuv ok:", min(same.values()), max(same.values()))
 PY
+# the batch is cut to what --max-memory holds (the footprint measured on one sample: 11.7M parameters and their
+# gradients, 93.5 MiB; 2.17 MiB a 32-px sample), and refused when two samples do not fit
+"$bin" init resnet18.pt --init lsuv --input gaussian:3x32x32 --batch 256 --max-memory 150M -o cut.pt > cut.txt 2> cut.err
+grep -q "^initlab: lsuv on 256 samples needs about .*; the limit is 150 MiB (--max-memory): using the first 2[0-9]$" cut.err \
+  || { echo "lsuv batch cut"; cat cut.err; exit 1; }
+set +e
+"$bin" init resnet18.pt --init lsuv --input gaussian:3x32x32 --max-memory 20M -o none.pt > /dev/null 2> none.err; rc=$?
+set -e
+[ "$rc" = 2 ] && [ ! -e none.pt ] && [ "$(wc -l < none.err)" = 1 ] && grep -q "lsuv needs about .* the limit is 20 MiB (--max-memory)" none.err \
+  || { echo "lsuv refused: rc=$rc"; cat none.err; exit 1; }
 
 # --- audit ------------------------------------------------------------------------------------------
 "$bin" audit depthwise.pt > dw.txt

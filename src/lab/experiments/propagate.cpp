@@ -387,23 +387,8 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
   if (subject.file) {
     // The module's own parameters, and its layers' outputs for one sample.
     check_footprint("--input '" + excerpt(c.input) + "'", footprint_of(ModelTally{}, features, 0, batch, 0), batch, c.max_memory_bytes);
-    torch::jit::Module m = load_script(c.model);
-    m.eval();
-    ModelTally t;
-    for (const auto& p : m.parameters()) t.parameters += static_cast<double>(p.numel());
     double out = 1;
-    {
-      // One sample through the instrumented model: every module's output is kept twice (as
-      // returned, and the copy handed on), the layers' activations and gradients on top.
-      torch::NoGradGuard no_grad;
-      TappedModule tapped(m);
-      std::vector<ModuleCall> calls;
-      const ProbedForward f = probed_forward(tapped, input_of(1), false, &calls);
-      for (const auto& call : calls)
-        if (call.output.defined()) t.layer(0, static_cast<double>(call.output.numel()), 2);
-      for (const auto& l : f.layers) t.layer(0, static_cast<double>(l.pre.numel()));
-      out = static_cast<double>(f.output.numel());
-    }
+    const ModelTally t = tally_script_model(load_script(c.model), input_of(1), &out);
     footprint = footprint_of(t, features, out, batch, c.jacobian_samples);
   } else {
     const ModelTally t = tally_lab_model(subject.model, shape, subject.mlp.empty() ? data_outputs : subject.mlp.back(), subject.data.vocabulary);

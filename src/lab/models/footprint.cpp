@@ -112,6 +112,14 @@ void check_footprint(const std::string& what, const Footprint& f, std::int64_t b
               ": raise it with --max-memory SIZE (e.g. 64G), or use a smaller model or --batch");
 }
 
+std::int64_t largest_batch(const ModelTally& tally, double in, double out, double limit_bytes) {
+  const double limit = limit_bytes > 0 ? limit_bytes : static_cast<double>(available_memory());
+  const double fixed = footprint_of(tally, in, out, 0, 0).bytes;
+  const double per_sample = footprint_of(tally, in, out, 1, 0).bytes - fixed;
+  if (!(limit > fixed) || !(per_sample > 0)) return 0;
+  return static_cast<std::int64_t>(std::min(std::floor((limit - fixed) / per_sample), 9.0e18));
+}
+
 Footprint lab_model_footprint(const ModelSpec& model, const std::vector<std::int64_t>& sample_shape, std::int64_t batch,
                               std::int64_t outputs, std::int64_t vocabulary, int jacobian_samples, double state_copies) {
   const ModelTally t = tally_lab_model(model, sample_shape, outputs, vocabulary);

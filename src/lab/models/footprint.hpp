@@ -44,4 +44,8 @@ Footprint lab_model_footprint(const ModelSpec& model, const std::vector<std::int
 // raise it with --max-memory SIZE ..." when f.bytes > limit_bytes (0: the memory available now).
 void check_footprint(const std::string& what, const Footprint& f, std::int64_t batch, double limit_bytes);
 
+// The largest batch whose footprint_of(tally, in, out, batch, 0) fits in `limit_bytes` (0: the
+// memory available now); 0 when not even one sample does.
+std::int64_t largest_batch(const ModelTally& tally, double in, double out, double limit_bytes);
+
 }  // namespace initlab::lab

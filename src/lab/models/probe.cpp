@@ -194,6 +194,24 @@ TensorMoments tensor_moments(const torch::Tensor& t) {
   return m;
 }
 
+ModelTally tally_script_model(const torch::jit::Module& module, const torch::Tensor& one_sample, double* output_floats) {
+  ModelTally t;
+  for (const auto& p : module.parameters()) t.parameters += static_cast<double>(p.numel());
+  torch::NoGradGuard no_grad;
+  torch::jit::Module m = module;
+  const bool training = m.is_training();
+  m.eval();
+  TappedModule tapped(m);
+  std::vector<ModuleCall> calls;
+  const ProbedForward f = probed_forward(tapped, one_sample, false, &calls);
+  m.train(training);
+  for (const auto& call : calls)
+    if (call.output.defined()) t.layer(0, static_cast<double>(call.output.numel()), 2);
+  for (const auto& l : f.layers) t.layer(0, static_cast<double>(l.pre.numel()));
+  if (output_floats) *output_floats = static_cast<double>(f.output.numel());
+  return t;
+}
+
 torch::Tensor dead_fraction(const torch::Tensor& act) {
   const auto zero = torch::zeros({}, act.options().dtype(torch::kFloat64));
   if (act.size(0) == 0) return zero;

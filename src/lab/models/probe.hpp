@@ -10,6 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "models/footprint.hpp"
+
+namespace torch::jit {
+struct Module;
+}
+
 namespace initlab::lab {
 
 class TappedModule;
@@ -72,6 +78,11 @@ struct TensorMoments {
   bool finite = true;
 };
 TensorMoments tensor_moments(const torch::Tensor& t);
+
+// A TorchScript model's memory tally from one sample through its instrumented forward (no
+// gradients): its parameters, every module's output kept twice (as returned and the copy handed
+// on) and each layer's tensors on top, per sample; `output_floats`: the model output's per sample.
+ModelTally tally_script_model(const torch::jit::Module& module, const torch::Tensor& one_sample, double* output_floats);
 torch::Tensor saturated_fraction(const std::string& activation, const torch::Tensor& act);
 
 }  // namespace initlab::lab
