@@ -33,6 +33,18 @@ first = he["seeds"][0][0]
 assert abs(first["pre_var"] - 2) < 0.2, first
 assert abs(first["act_mean"] - math.sqrt(2) / math.sqrt(2 * math.pi)) < 0.06, first  # E relu(z), z ~ N(0, 2): 0.564
 assert all(math.isfinite(l["grad_pre_std"]) and l["grad_pre_std"] > 0 for l in he["seeds"][0]), he["seeds"][0]
+# per-module statistics for every module call, in the order PyTorch's own forward hooks fire on the eager model
+import torch, torchvision
+eager = torchvision.models.resnet18(weights=None).eval()
+fired = []
+for n, mod in eager.named_modules():
+    if n:
+        mod.register_forward_hook(lambda mod, i, o, n=n: fired.append(n))
+eager(torch.randn(2, 3, 64, 64))
+mods = he["modules"]
+assert [x["name"] for x in mods] == fired and len(fired) == 75, (len(mods), len(fired))
+relu = [x for x in mods if x["name"] == "relu"][0]
+assert relu["finite"] and relu["shape"] == [8, 64, 32, 32] and abs(relu["mean"] - first["act_mean"]) < 1e-6, relu
 m = json.load(open("mobilenet.json"))["results"][0]
 assert len(m["seeds"][0]) == 53 and m["verdict"] == "vanishing", (len(m["seeds"][0]), m["verdict"])
 v = json.load(open("vit.json"))["results"][0]["seeds"][0]

@@ -209,11 +209,12 @@ std::optional<InitPropagation::NonFinite> first_nonfinite_call(const TappedModul
 
 struct RunResult {
   std::vector<LayerStats> layers;
+  std::vector<ModuleStats> modules;
   std::optional<InitPropagation::NonFinite> nonfinite;
 };
 
 RunResult run_once(const PropagateConfig& c, const Subject& subject, const std::string& init, const torch::Tensor& input,
-                   std::uint64_t seed, std::optional<JacobianSpectrum>* jacobian) {
+                   std::uint64_t seed, std::optional<JacobianSpectrum>* jacobian, bool module_stats) {
   Built b = build(c, subject, init, seed, input);
   if (jacobian) *jacobian = jacobian_spectrum(b.forward, input, c.jacobian_samples);
   auto gen = at::detail::createCPUGenerator(seed);  // the study's own generator, not the process-wide one
@@ -232,6 +233,13 @@ RunResult run_once(const PropagateConfig& c, const Subject& subject, const std::
   const bool iid = !subject.mlp.empty() && !parse_network_init(init);
   const std::vector<double> theory = iid ? theory_of(c, init, subject.mlp, input) : std::vector<double>{};
   RunResult r;
+  if (module_stats)
+    for (const ModuleCall& call : calls) {
+      if (!call.output.defined()) continue;
+      const TensorMoments m = tensor_moments(call.output);
+      r.modules.push_back({call.name, call.type, call.depth, call.leaf, std::vector<std::int64_t>(call.output.sizes().begin(), call.output.sizes().end()),
+                           m.mean, call.output.numel() > 1 ? std::sqrt(m.var) : 0.0, m.finite});
+    }
   bool forward_finite = true;
   std::vector<bool> backward_finite(f.layers.size(), true);  // each layer's output and weight gradients
   for (std::size_t l = 0; l < f.layers.size(); ++l) {
@@ -414,7 +422,8 @@ std::vector<InitPropagation> propagate_checked(const PropagateConfig& c) {
     for (int k = 0; k < c.seeds; ++k) {
       if (c.progress) c.progress(PropagateProgress{run++, runs, init, k, footprint.bytes});
       RunResult r = run_once(c, subject, init, input, c.seed + static_cast<std::uint64_t>(k),
-                             k == 0 && c.jacobian_samples > 0 ? &p.jacobian : nullptr);
+                             k == 0 && c.jacobian_samples > 0 ? &p.jacobian : nullptr, k == 0 && subject.file);
+      if (k == 0) p.modules = std::move(r.modules);
       if (r.nonfinite) {
         r.nonfinite->seed_index = k;
         nan = nan || r.nonfinite->value == "nan";

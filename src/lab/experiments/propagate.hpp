@@ -66,6 +66,17 @@ struct LayerStats {
   std::optional<double> attn_logit_std, attn_entropy;
 };
 
+// One submodule call of a TorchScript model (file: models, first seed): what it returned.
+struct ModuleStats {
+  std::string name;        // qualified: layer3.1.conv2 (a module called twice appears twice)
+  std::string type;        // Conv2d, BasicBlock, MultiheadAttention
+  int depth = 1;           // 1 for the model's own children
+  bool leaf = true;        // no submodule call inside it
+  std::vector<std::int64_t> shape;  // of its output (the first element of a tuple)
+  double mean = 0, std = 0;
+  bool finite = true;
+};
+
 struct InitPropagation {
   std::string init;
   std::optional<double> sweep_value;           // the swept parameter's value, when init came from a sweep
@@ -85,6 +96,7 @@ struct InitPropagation {
   };
   std::optional<NonFinite> nonfinite;  // where the first non-finite value appeared
   std::optional<JacobianSpectrum> jacobian;  // first seed, when requested
+  std::vector<ModuleStats> modules;  // file: models: every submodule call of the first seed, in the order they finished
 };
 
 // The --init that keeps a TorchScript model's weights as they are (a trained model, or one a

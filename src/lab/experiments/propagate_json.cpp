@@ -32,6 +32,14 @@ nlohmann::json propagation_json(const std::vector<InitPropagation>& results) {
                                                              {"name", r.nonfinite->name}, {"value", r.nonfinite->value},
                                                              {"pass", r.nonfinite->pass}}
                                           : nlohmann::json();
+    if (!r.modules.empty()) {
+      nlohmann::json modules = nlohmann::json::array();
+      for (const auto& m : r.modules)
+        modules.push_back({{"name", m.name}, {"type", m.type}, {"depth", m.depth}, {"leaf", m.leaf}, {"shape", m.shape},
+                           {"mean", m.finite ? nlohmann::json(m.mean) : nlohmann::json()},
+                           {"std", m.finite ? nlohmann::json(m.std) : nlohmann::json()}, {"finite", m.finite}});
+      out.back()["modules"] = modules;
+    }
     if (r.jacobian)
       out.back()["jacobian"] = {{"mean_squared_singular_value", r.jacobian->mean_squared}, {"max", r.jacobian->max},
                                 {"min", r.jacobian->min}, {"condition", r.jacobian->condition}, {"spread", r.jacobian->spread}};
