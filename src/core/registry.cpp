@@ -44,13 +44,22 @@ std::vector<InitInfo> build() {
   r.push_back({"constant", {}, {{"value", "0", "the value"}}, "w = value", "biases (e.g. 0.01 before ReLU), forget-gate biases",
                "PyTorch torch.nn.init.constant_",
                [](const SpecArgs& a) -> Initializer { return Constant{get_number(a, "value", 0.0)}; }});
-  r.push_back({"uniform", {"random_uniform"}, {{"a", "0", "lower bound"}, {"b", "1", "upper bound"}}, "w ~ U(a, b)",
+  // PyTorch's names take PyTorch's defaults; Keras's names (random_uniform, random_normal) take
+  // Keras's: the same distribution, but a Keras user who writes random_normal means N(0, 0.05^2),
+  // not PyTorch's N(0, 1), a 20x larger std.
+  r.push_back({"uniform", {}, {{"a", "0", "lower bound"}, {"b", "1", "upper bound"}}, "w ~ U(a, b)",
                "explicit baselines; shallow nets only", "PyTorch torch.nn.init.uniform_",
                [](const SpecArgs& a) -> Initializer { return Uniform{get_number(a, "a", 0.0), get_number(a, "b", 1.0)}; }});
-  r.push_back({"normal", {"random_normal"}, {{"mean", "0", "mean"}, {"std", "1", "standard deviation"}},
+  r.push_back({"random_uniform", {}, {{"a", "-0.05", "lower bound (Keras's minval)"}, {"b", "0.05", "upper bound (Keras's maxval)"}},
+               "w ~ U(a, b)", "explicit baselines; shallow nets only", "Keras RandomUniform (its defaults)",
+               [](const SpecArgs& a) -> Initializer { return Uniform{get_number(a, "a", -0.05), get_number(a, "b", 0.05)}; }});
+  r.push_back({"normal", {}, {{"mean", "0", "mean"}, {"std", "1", "standard deviation"}},
                "w ~ N(mean, std^2)", "explicit baselines (std=0.01 is the classic 'small random' init); shallow nets only",
                "PyTorch torch.nn.init.normal_",
                [](const SpecArgs& a) -> Initializer { return Normal{get_number(a, "mean", 0.0), get_number(a, "std", 1.0)}; }});
+  r.push_back({"random_normal", {}, {{"mean", "0", "mean"}, {"std", "0.05", "standard deviation (Keras's stddev)"}},
+               "w ~ N(mean, std^2)", "explicit baselines; shallow nets only", "Keras RandomNormal (its defaults)",
+               [](const SpecArgs& a) -> Initializer { return Normal{get_number(a, "mean", 0.0), get_number(a, "std", 0.05)}; }});
   r.push_back({"trunc_normal", {"truncated_normal"},
                {{"mean", "0", "mean"}, {"std", "1", "standard deviation before truncation"}, {"a", "-2", "lower bound (absolute)"}, {"b", "2", "upper bound (absolute)"}},
                "w ~ N(mean, std^2) conditioned on [a, b]; by inverse CDF: erfinv(U(2Phi(a')-1, 2Phi(b')-1)) sqrt(2) std + mean",

@@ -23,6 +23,22 @@ TEST(Spec, ParsesParametersAndAliases) {
   EXPECT_EQ(std::get<initlab::Xavier>(initlab::parse_spec("xavier_normal:gain=5/3")).gain, 5.0 / 3);
 }
 
+// Keras's names mean Keras's defaults (RandomNormal stddev 0.05, RandomUniform +-0.05); PyTorch's
+// names PyTorch's (normal_ N(0, 1), uniform_ U(0, 1)).
+TEST(Spec, KerasNamesTakeKerasDefaults) {
+  const auto n = std::get<initlab::Normal>(initlab::parse_spec("random_normal"));
+  EXPECT_EQ(n.mean, 0.0);
+  EXPECT_EQ(n.stddev, 0.05);
+  EXPECT_EQ(std::get<initlab::Normal>(initlab::parse_spec("normal")).stddev, 1.0);
+  EXPECT_EQ(std::get<initlab::Normal>(initlab::parse_spec("random_normal:std=0.2")).stddev, 0.2);
+  const auto u = std::get<initlab::Uniform>(initlab::parse_spec("random_uniform"));
+  EXPECT_EQ(u.low, -0.05);
+  EXPECT_EQ(u.high, 0.05);
+  const auto t = std::get<initlab::Uniform>(initlab::parse_spec("uniform"));
+  EXPECT_EQ(t.low, 0.0);
+  EXPECT_EQ(t.high, 1.0);
+}
+
 TEST(Spec, EveryRegistryEntryRoundTrips) {
   for (const initlab::InitInfo& info : initlab::registry()) {
     const initlab::Initializer a = initlab::parse_spec(info.name);
