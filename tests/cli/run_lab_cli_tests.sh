@@ -53,7 +53,7 @@ PY
   && grep -q "warning: conv1: 100% of the units are zero for the whole batch" mon.err \
   && /usr/bin/python3 -c "
 import sqlite3; c = sqlite3.connect('m.db')
-assert c.execute('select value from meta where key=\"schema_version\"').fetchone()[0] == '4'
+assert c.execute('select value from meta where key=\"schema_version\"').fetchone()[0] == '5'
 assert c.execute('select count(*) from layer_stats').fetchone()[0] == 2 * 3 * 4   # 2 runs x 3 snapshots (12 steps of 32 from 360 rows) x 4 layers
 assert c.execute('select count(*) from histograms').fetchone()[0] == 2 * 2 * 4     # init and end
 kinds = {r for r in c.execute('select layer, kind from warnings')}

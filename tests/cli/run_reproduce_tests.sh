@@ -40,6 +40,10 @@ he = next(r for r in d if r["name"] == "he2015")
 assert len(he["experiments"]) == 1
 acc = {m["name"].split(":")[0]: m for m in he["measured"] if "accuracy" in m["name"]}
 assert acc["He (kaiming_normal)"]["mean"] > 0.7 and acc["Xavier (xavier_normal)"]["mean"] < 0.3, acc
+# glorot2010 after training: the back-propagated gradient, recorded by the monitor in the worker processes and stored
+g = next(r for r in d if r["name"] == "glorot2010")
+back = [m for m in g["measured"] if "after training, back-propagated gradient variance" in m["name"]]
+assert len(back) == 2 and all(m["n"] == g["seeds"] and m["mean"] > 0 for m in back), back
 db = sqlite3.connect(sys.argv[2])
 kinds = [json.loads(c)["kind"] for (c,) in db.execute("select config from propagations")]
 assert kinds == ["reproduction"] * 11, kinds

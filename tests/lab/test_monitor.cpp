@@ -81,6 +81,13 @@ TEST(Monitor, NumbersAgreeWithDirectComputation) {
   const auto h = torch::relu(fresh->named_children()["fc1"]->as<torch::nn::Linear>()->forward(d.train.x));
   EXPECT_NEAR(s[0].act_mean, h.mean().item<double>(), 1e-5);
   EXPECT_NEAR(s[0].act_std, h.std(false).item<double>(), 1e-5);
+  // The back-propagated gradient at the output layer, step 0: d mean cross-entropy / d logits =
+  // (softmax - one-hot) / N, whose std does not depend on the order of the samples either.
+  const auto logits = fresh->forward(d.train.x);
+  const auto dlogits = (torch::softmax(logits, 1) - torch::one_hot(d.train.y, 3).to(logits.dtype())) / d.train.x.size(0);
+  EXPECT_EQ(s[2].layer, "fc3");
+  EXPECT_NEAR(s[2].grad_pre_std, dlogits.std(false).item<double>(), 1e-4 * dlogits.std(false).item<double>());
+  for (const auto& x : s) EXPECT_TRUE(std::isfinite(x.grad_pre_std) && x.grad_pre_std > 0) << x.layer;
   // Histograms at init and at the end, every weight counted once.
   ASSERT_EQ(monitor.histograms().size(), 6u);
   const auto& hist = monitor.histograms()[1];
@@ -185,7 +192,7 @@ TEST(Monitor, StoredWithTheRunAndOldDatabasesAreUpgraded) {
   sqlite3_stmt* q = nullptr;
   sqlite3_prepare_v2(raw, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &q, nullptr);
   ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)), "4");
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)), "5");
   sqlite3_finalize(q);
   sqlite3_close(raw);
   // The schema-1 run is still there, readable, with its epoch and an empty owner.

@@ -123,7 +123,7 @@ nlohmann::json run_result_json(const RunResult& r) {
                    recurrent = nlohmann::json::array();
     for (const auto& s : r.monitor->snapshots)
       snaps.push_back({s.step, s.epoch, s.layer, s.weight_mean, s.weight_std, s.weight_norm, s.act_mean, s.act_std, s.dead,
-                       s.saturated, s.grad_std, s.grad_norm, s.update_ratio});
+                       s.saturated, s.grad_std, s.grad_norm, s.update_ratio, s.grad_pre_std});
     for (const auto& h : r.monitor->histograms) hists.push_back({h.layer, h.stage, h.lo, h.hi, h.counts});
     for (const auto& w : r.monitor->warnings) warns.push_back({w.step, w.epoch, w.layer, w.kind, w.message});
     for (const auto& s : r.monitor->recurrent)
@@ -146,7 +146,8 @@ RunResult run_result_from_json(const nlohmann::json& j) {
       const auto real = [](const nlohmann::json& v) { return v.is_null() ? std::nan("") : v.get<double>(); };
       for (const auto& s : j["monitor"].at("snapshots"))
         m.snapshots.push_back({s[0].get<std::int64_t>(), s[1].get<int>(), s[2].get<std::string>(), real(s[3]), real(s[4]), real(s[5]),
-                               real(s[6]), real(s[7]), real(s[8]), real(s[9]), real(s[10]), real(s[11]), real(s[12])});
+                               real(s[6]), real(s[7]), real(s[8]), real(s[9]), real(s[10]), real(s[11]), real(s[12]),
+                               s.size() > 13 ? real(s[13]) : std::nan("")});
       for (const auto& h : j["monitor"].at("histograms"))
         m.histograms.push_back({h[0].get<std::string>(), h[1].get<std::string>(), real(h[2]), real(h[3]),
                                 h[4].get<std::vector<std::int64_t>>()});

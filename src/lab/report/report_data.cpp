@@ -93,7 +93,7 @@ json experiment_json(ResultStore& store, const ExperimentRecord& e, const SweepM
                                   {"layer_index", k}, {"weight_std", finite_or_null(s.weight_std)}, {"act_mean", finite_or_null(s.act_mean)},
                                   {"act_std", finite_or_null(s.act_std)}, {"dead", finite_or_null(s.dead)},
                                   {"saturated", finite_or_null(s.saturated)}, {"grad_norm", finite_or_null(s.grad_norm)},
-                                  {"update_ratio", finite_or_null(s.update_ratio)}});
+                                  {"update_ratio", finite_or_null(s.update_ratio)}, {"grad_pre_std", finite_or_null(s.grad_pre_std)}});
     }
     for (const auto& h : store.histograms(r.id)) {
       const double width = (h.hi - h.lo) / static_cast<double>(h.counts.size());

@@ -2,6 +2,7 @@
 // them, the recorder writes them, the store reads them back, and the report and the statistics
 // consume them; none of those needs LibTorch to use them.
 #pragma once
+#include <limits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ struct LayerSnapshot {
   double act_mean = 0, act_std = 0, dead = 0, saturated = 0;
   double grad_std = 0, grad_norm = 0;
   double update_ratio = 0;  // |w_after - w_before| / |w_before| for this step's update
+  // std of d loss / d (the layer's output): the back-propagated gradient (Glorot & Bengio 2010's);
+  // NaN where it was not recorded (databases of schema version < 5).
+  double grad_pre_std = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct WeightHistogram {

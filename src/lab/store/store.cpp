@@ -85,7 +85,7 @@ CREATE TABLE IF NOT EXISTS epochs(
 CREATE TABLE IF NOT EXISTS layer_stats(
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, step INTEGER NOT NULL, epoch INTEGER NOT NULL,
   layer TEXT NOT NULL, weight_mean REAL, weight_std REAL, weight_norm REAL, act_mean REAL, act_std REAL, dead REAL,
-  saturated REAL, grad_std REAL, grad_norm REAL, update_ratio REAL, PRIMARY KEY(run_id, step, layer));
+  saturated REAL, grad_std REAL, grad_norm REAL, update_ratio REAL, grad_pre_std REAL, PRIMARY KEY(run_id, step, layer));
 CREATE TABLE IF NOT EXISTS histograms(
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, layer TEXT NOT NULL, stage TEXT NOT NULL,
   lo REAL NOT NULL, hi REAL NOT NULL, counts TEXT NOT NULL, PRIMARY KEY(run_id, layer, stage));
@@ -223,6 +223,12 @@ std::optional<int> ResultStore::stored_version() {
   return v;
 }
 
+bool ResultStore::has_column(const char* table, const char* column) {
+  Statement q(db_, std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?");
+  q.bind(1, std::string(column));
+  return q.step();
+}
+
 bool ResultStore::has_table(const char* name) {
   Statement q(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   q.bind(1, std::string(name));
@@ -272,6 +278,8 @@ void ResultStore::open_for_writing() {
         exec("ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT ''");
         exec("ALTER TABLE runs ADD COLUMN heartbeat TEXT");
       }
+      // The back-propagated gradient; a schema-1 file got the table, column included, from kSchema just now.
+      if (*version < 5 && !has_column("layer_stats", "grad_pre_std")) exec("ALTER TABLE layer_stats ADD COLUMN grad_pre_std REAL");
       Statement put(db_, "UPDATE meta SET value = ? WHERE key = 'schema_version'");
       put.bind(1, std::to_string(kSchemaVersion)).step();
     }
@@ -404,12 +412,12 @@ void ResultStore::insert_monitor(std::int64_t run_id, const MonitorRecord& monit
   {
     Statement stat(db_,
                    "INSERT OR REPLACE INTO layer_stats(run_id, step, epoch, layer, weight_mean, weight_std, weight_norm, act_mean, "
-                   "act_std, dead, saturated, grad_std, grad_norm, update_ratio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                   "act_std, dead, saturated, grad_std, grad_norm, update_ratio, grad_pre_std) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& s : monitor.snapshots) {
       stat.reset();
       stat.bind(1, run_id).bind(2, s.step).bind(3, static_cast<std::int64_t>(s.epoch)).bind(4, s.layer).bind(5, s.weight_mean)
           .bind(6, s.weight_std).bind(7, s.weight_norm).bind(8, s.act_mean).bind(9, s.act_std).bind(10, s.dead).bind(11, s.saturated)
-          .bind(12, s.grad_std).bind(13, s.grad_norm).bind(14, s.update_ratio).step();
+          .bind(12, s.grad_std).bind(13, s.grad_norm).bind(14, s.update_ratio).bind(15, s.grad_pre_std).step();  // NaN binds as NULL
     }
     Statement hist(db_, "INSERT OR REPLACE INTO histograms(run_id, layer, stage, lo, hi, counts) VALUES (?, ?, ?, ?, ?, ?)");
     for (const auto& h : monitor.histograms) {
@@ -447,14 +455,15 @@ std::vector<RecurrentSnapshot> ResultStore::recurrent_stats(std::int64_t run_id)
 std::vector<LayerSnapshot> ResultStore::layer_stats(std::int64_t run_id) {
   if (version_ < 2) return {};
   Statement q(db_,
-              "SELECT step, epoch, layer, weight_mean, weight_std, weight_norm, act_mean, act_std, dead, saturated, grad_std, "
-              "grad_norm, update_ratio FROM layer_stats WHERE run_id = ? ORDER BY step, rowid");
+              std::string("SELECT step, epoch, layer, weight_mean, weight_std, weight_norm, act_mean, act_std, dead, saturated, grad_std, "
+                          "grad_norm, update_ratio, ") +
+                  (version_ >= 5 ? "grad_pre_std" : "NULL") + " FROM layer_stats WHERE run_id = ? ORDER BY step, rowid");
   q.bind(1, run_id);
   std::vector<LayerSnapshot> out;
   const auto real = [&](int c) { return q.maybe(c).value_or(std::nan("")); };
   while (q.step())
     out.push_back({q.integer(0), static_cast<int>(q.integer(1)), q.text(2), real(3), real(4), real(5), real(6), real(7), real(8),
-                   real(9), real(10), real(11), real(12)});
+                   real(9), real(10), real(11), real(12), real(13)});
   return out;
 }
 

@@ -18,7 +18,7 @@ namespace initlab::lab {
 // 1: experiments, runs, epochs. 2: + layer_stats, histograms, warnings (the training monitor),
 // propagations (`initlab propagate --db`). 3: + runs.owner / runs.heartbeat (claims), sweeps and
 // sweep_points (`initlab sweep`). 4: + recurrent_stats (the monitor on recurrent models).
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // A run claimed by a process on another machine whose heartbeat (written at every epoch) is
 // older than this is taken to be dead and may be claimed again.
@@ -91,6 +91,7 @@ class ResultStore {
   // The schema version in `meta`, or nullopt when there is none; throws Error when it is not a number.
   std::optional<int> stored_version();
   bool has_table(const char* name);
+  bool has_column(const char* table, const char* column);
   void insert_monitor(std::int64_t run_id, const MonitorRecord& monitor);  // inside a transaction
   void exec(const std::string& sql);
   // Runs body inside BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows when it throws.

@@ -85,7 +85,7 @@ at::Tensor FusedMlp::step(const at::Tensor& x, const at::Tensor& y) {
     h = &l.z;
   }
   Layer& top = layers_.back();
-  at::log_softmax_out(top.delta, top.z, 1);
+  at::log_softmax_out(top.delta, top.z, 1);  // each delta below is d loss / d output times B
   const at::Tensor loss = at::nll_loss(top.delta, y);
   // d loss / d logits = (softmax - onehot) / B; the 1/B is applied in the weight gradients.
   top.delta.exp_();
@@ -135,6 +135,12 @@ void FusedMlp::apply_update() {
   } else {
     at::_foreach_add_(params_, momentum_, -lr_);
   }
+}
+
+std::vector<at::Tensor> FusedMlp::output_gradients() const {
+  std::vector<at::Tensor> out;
+  for (const Layer& l : layers_) out.push_back(l.delta / static_cast<double>(l.delta.size(0)));
+  return out;
 }
 
 }  // namespace initlab::lab

@@ -29,6 +29,9 @@ class FusedMlp {
   const at::Tensor& logits() const { return layers_.back().z; }
   // The gradients of the last step, in the order of model->parameters().
   const std::vector<at::Tensor>& gradients() const { return grads_; }
+  // d loss / d (each layer's output before its activation) of the last step, first layer first
+  // (new tensors: the training monitor's back-propagated gradient on the steps it observes).
+  std::vector<at::Tensor> output_gradients() const;
   // The SGD update from those gradients (in place on the model's parameters).
   void apply_update();
 

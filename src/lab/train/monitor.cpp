@@ -12,7 +12,7 @@
 namespace initlab::lab {
 namespace {
 
-constexpr int kStatsPerLayer = 10;  // act mean, std, dead, saturated; weight mean, std, norm; grad std, norm; update ratio
+constexpr int kStatsPerLayer = 11;  // act mean, std, dead, saturated; weight mean, std, norm; grad std, norm, back-propagated std; update ratio
 
 bool has_units(const std::string& activation) { return !activation.empty() && activation != "linear"; }
 
@@ -80,7 +80,9 @@ torch::Tensor TrainingMonitor::forward(const torch::Tensor& x, std::int64_t step
   if (recurrent_layer_) watch_recurrent(x);
   std::optional<torch::NoGradGuard> no_grad;
   if (!with_grad) no_grad.emplace();
-  ProbedForward f = probed_forward(stages_, x, /*retain_pre_grad=*/false);
+  ProbedForward f = probed_forward(stages_, x, /*retain_pre_grad=*/with_grad);
+  outputs_.clear();
+  for (const auto& l : f.layers) outputs_.push_back(l.pre);
   torch::NoGradGuard stats;
   // Statistics in the tensors' own precision (ATen reduces float with cascaded sums).
   for (std::size_t l = 0; l < layers_.size() && l < f.layers.size(); ++l) {
@@ -99,7 +101,7 @@ torch::Tensor TrainingMonitor::forward(const torch::Tensor& x, std::int64_t step
   return f.output;
 }
 
-void TrainingMonitor::gradients(const std::vector<torch::Tensor>& grads) {
+void TrainingMonitor::gradients(const std::vector<torch::Tensor>& grads, const std::vector<torch::Tensor>& output_grads) {
   torch::NoGradGuard no_grad;
   for (auto& w : layers_) {
     std::vector<torch::Tensor> flat;
@@ -109,12 +111,22 @@ void TrainingMonitor::gradients(const std::vector<torch::Tensor>& grads) {
     pending_.push_back(gr.std(/*unbiased=*/false));
     pending_.push_back(gr.norm());
   }
+  // The back-propagated gradient: d loss / d (each layer's output), retained by forward.
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    const torch::Tensor g = l < output_grads.size()                        ? output_grads[l]
+                            : l < outputs_.size() && outputs_[l].defined() ? outputs_[l].grad()
+                                                                           : torch::Tensor();
+    pending_.push_back(g.defined() && g.numel() > 1 ? g.detach().std(/*unbiased=*/false)
+                                                    : torch::full({}, std::nan(""), layers_[l].weights[0].options()));
+  }
+  outputs_.clear();
 }
 
 void TrainingMonitor::after_update() {
   torch::NoGradGuard no_grad;
   for (auto& w : layers_) pending_.push_back((flat_weights(w) - w.before).norm() / w.before.norm());
-  // Layout of pending_: per layer 7 (forward), then per layer 2 (gradients), then per layer 1.
+  // Layout of pending_: per layer 7 (forward), then per layer 2 (gradients), per layer 1 (the
+  // back-propagated gradient), then per layer 1 (the update).
   const std::size_t n = layers_.size();
   if (pending_.size() != n * kStatsPerLayer) return;  // a step that was not observed whole
   for (auto& t : pending_) t = t.to(torch::kFloat64);
@@ -126,7 +138,7 @@ void TrainingMonitor::after_update() {
     s.step = step_;
     s.epoch = epoch_;
     s.layer = layers_[l].name;
-    const std::size_t f = 7 * l, gi = 7 * n + 2 * l, u = 9 * n + l;
+    const std::size_t f = 7 * l, gi = 7 * n + 2 * l, b = 9 * n + l, u = 10 * n + l;
     s.act_mean = v[f];
     s.act_std = v[f + 1];
     s.dead = v[f + 2];
@@ -136,6 +148,7 @@ void TrainingMonitor::after_update() {
     s.weight_norm = v[f + 6];
     s.grad_std = v[gi];
     s.grad_norm = v[gi + 1];
+    s.grad_pre_std = v[b];
     s.update_ratio = s.weight_norm > 0 ? v[u] : std::nan("");
     snapshots_.push_back(s);
   }

@@ -40,7 +40,9 @@ class TrainingMonitor {
   // model->forward), with the gradients (in model->parameters() order, before the optimizer
   // touches them), after the update.
   torch::Tensor forward(const torch::Tensor& x, std::int64_t step, int epoch, bool with_grad);
-  void gradients(const std::vector<torch::Tensor>& grads);
+  // `output_grads`: d loss / d (each layer's output), when the step did not run through autograd
+  // (the fused MLP step); else they are read from the outputs forward retained.
+  void gradients(const std::vector<torch::Tensor>& grads, const std::vector<torch::Tensor>& output_grads = {});
   void after_update();
   // The end-of-training histograms.
   void finish();
@@ -71,6 +73,7 @@ class TrainingMonitor {
   std::vector<Watched> layers_;
   int every_ = 0, bins_ = 50;
   std::vector<torch::Tensor> pending_;  // 0-d statistics of the snapshot being taken, read at once
+  std::vector<torch::Tensor> outputs_;  // the observed step's layer outputs (pre), their gradients retained
   std::int64_t step_ = 0;
   int epoch_ = 0;
   std::vector<std::string> activation_;  // per layer, from the probe

@@ -262,7 +262,7 @@ RunOutcome train(torch::nn::Sequential& model, const DataSplits& data, const Tra
         if (!defined.empty()) grad_norm_sum += at::linalg_vector_norm(at::stack(at::_foreach_norm(defined)));
         ++grad_norm_samples;
       }
-      if (watched) monitor->gradients(grads);
+      if (watched) monitor->gradients(grads, fused ? fused->output_gradients() : std::vector<torch::Tensor>{});
       if (config.clip_norm > 0) torch::nn::utils::clip_grad_norm_(params, config.clip_norm);  // after the statistics: they show the raw gradient
       if (fused) fused->apply_update();
       else optimizer->step();
