@@ -87,7 +87,8 @@ void advise_file_model(const AdviseOptions& o) {
   lab::Advice v = lab::advise(a);
   if (const auto scheme = lab::parse_network_init(v.init); scheme && scheme->scheme != "lsuv" && scheme->scheme != "datadep") {
     v.reason += "; " + v.init + " needs initlab's own residual blocks, so on a TorchScript model: " + v.runner_up +
-                " with each branch's last layer zeroed by --override (e.g. 'layer*.bn2.weight=zeros', as torchvision's zero_init_residual)";
+                ", and to start each branch at zero as it does, zero the branch's last weighted layer with --override (e.g. "
+                "'layer*.conv2.weight=zeros' where each branch ends in conv2; the check below runs " + v.runner_up + " alone)";
     v.init = v.runner_up;
     v.runner_up = "lsuv";
     v.runner_up_reason = "rescales each layer on a batch to unit output variance, but does not stop residual branches from adding up";

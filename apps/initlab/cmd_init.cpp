@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 #include <torch/script.h>
 
+#include <cmath>
 #include <filesystem>
 #include <memory>
 #include <sstream>
@@ -65,7 +66,10 @@ KeptShare kept_share(const std::vector<libtorch::ParamInit>& report) {
   return k;
 }
 
-std::string percent(double share) { return share > 0 && share < 0.0001 ? "< 0.01%" : fmt::format("{:.2f}%", 100 * share); }
+std::string percent(double share) {
+  if (!std::isfinite(share)) return "0.00%";  // no values at all
+  return share > 0 && share < 0.0001 ? "< 0.01%" : fmt::format("{:.2f}%", 100 * share);
+}
 
 // The samples a data-dependent scheme looks at, cut to what the memory available now holds (the
 // model's footprint measured on one sample through its instrumented forward), with a line saying
@@ -133,13 +137,18 @@ void run_init(const InitOptionsCli& o) {
       source = "--data '" + excerpt(o.data) + "'";
     }
     if (o.flatten) batch = batch.flatten(1);
-    batch = batch_that_fits(module, batch, network->scheme, o.max_memory);
+    const std::string hint = o.flatten || (probe && probe->vocabulary > 0) ? "" : " (try --flatten)";
     try {
+      batch = batch_that_fits(module, batch, network->scheme, o.max_memory);
       layers = lab::apply_network_init(module, n, batch);
+    } catch (const Error& e) {  // a module the samples do not fit: one line naming it
+      const std::string line = lab::error_line(e);
+      if (hint.empty() || line.find(" fails on an input of shape ") == std::string::npos) throw;
+      throw Error(line + hint);
     } catch (const c10::Error& e) {
       throw Error("'" + excerpt(o.model) + "' does not take " + source + " samples of shape " +
                   format_shape(std::vector<std::int64_t>(batch.sizes().begin() + 1, batch.sizes().end())) +
-                  (o.flatten || probe ? "" : " (try --flatten)") + ": " + lab::root_error_line(e));
+                  hint + ": " + lab::root_error_line(e));
     }
   }
   std::ostringstream bytes;

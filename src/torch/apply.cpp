@@ -53,11 +53,13 @@ struct Applier {
 
   // The plan's overrides (a user's --override first, then a scheme's rules), then the named
   // defaults (position embeddings, class tokens): the first whose pattern matches `name`.
-  const InitRule* override_for(const std::string& name) const {
+  // A frozen parameter (requires_grad false: a fixed sin-cos position embedding) takes no named default.
+  const InitRule* override_for(const std::string& name, bool trainable) const {
     for (const InitRule& r : plan.overrides)
       if (glob_match(r.pattern, name)) return &r;
-    for (const InitRule& r : named_parameter_defaults())
-      if (glob_match(r.pattern, name)) return &r;
+    if (trainable)
+      for (const InitRule& r : named_parameter_defaults())
+        if (glob_match(r.pattern, name)) return &r;
     return nullptr;
   }
 
@@ -78,7 +80,7 @@ struct Applier {
   // RNN gates, and MultiheadAttention's packed q, k, v (unless the plan keeps PyTorch's packed init).
   int blocks_of(const std::string& name, LayerKind kind, const Shape& shape) const {
     if (shape.size() != 2) return 1;
-    if (is_recurrent(kind)) return gate_count(kind);
+    if (is_recurrent(kind)) return name.find("weight_hr") == std::string::npos ? gate_count(kind) : 1;  // an LSTM's projection: no gates
     if (kind == LayerKind::attention && !plan.packed_qkv && name.ends_with("in_proj_weight") && shape[0] % 3 == 0) return 3;
     return 1;
   }
@@ -98,7 +100,10 @@ struct Applier {
       // (or on each of q/k/v_proj_weight), whatever packed_qkv says: torch_default is PyTorch's.
       const Initializer xavier = Xavier{DistributionKind::uniform, 1.0};
       draw_into(t, [&](std::span<float> d) { initialize(d, shape, xavier, gen, options); });
-      record(name, kind, "xavier_uniform (torch_default of MultiheadAttention, packed)", t, target_of(xavier, shape, options).fan, rule);
+      record(name, kind,
+             name.ends_with("in_proj_weight") ? "xavier_uniform (torch_default of MultiheadAttention, packed)"
+                                              : "xavier_uniform (torch_default of MultiheadAttention)",
+             t, target_of(xavier, shape, options).fan, rule);
       return;
     }
     const int blocks = blocks_of(name, kind, shape);
@@ -140,10 +145,19 @@ struct Applier {
 
   // A parameter no rule reaches: left as it was, with the reason.
   void kept(const std::string& name, LayerKind kind, const torch::Tensor& t, const std::string& local, const std::string& type_name) {
-    std::string type(type_base_name(type_name));
-    if (type.empty()) type = "the model";
+    const std::string type(type_base_name(type_name));
     record(name, kind, "kept", t, std::nullopt,
-           "no rule for a parameter named '" + local + "' of " + (type == "the model" ? type : "a " + type) + " module");
+           "no rule for a parameter named '" + local + "' of " + (type.empty() ? "the model" : "a module of type " + type) +
+               (t.requires_grad() ? "" : " (frozen: requires_grad is false)"));
+  }
+
+  // MultiheadAttention modules' qualified names: their out_proj is a Linear with PyTorch rules of its own.
+  std::vector<std::string> attention_prefixes;
+  bool attention_out_proj(const std::string& prefix) const {
+    const auto dot = prefix.rfind('.');
+    const std::string parent = dot == std::string::npos ? "" : prefix.substr(0, dot);
+    const std::string leaf = dot == std::string::npos ? prefix : prefix.substr(dot + 1);
+    return leaf == "out_proj" && std::find(attention_prefixes.begin(), attention_prefixes.end(), parent) != attention_prefixes.end();
   }
 
   void module(ModuleView& m) {
@@ -159,7 +173,10 @@ struct Applier {
       if (is_recurrent(kind) && local.starts_with("bias_"))
         for (auto& [other, w] : m.params)
           if (other == "weight_" + local.substr(5)) sibling = shape_of(w);
-      if (const InitRule* rule = override_for(name)) {
+      if (is_vector && kind == LayerKind::attention && local == "in_proj_bias")
+        for (auto& [other, w] : m.params)
+          if (other == "in_proj_weight") sibling = shape_of(w);
+      if (const InitRule* rule = override_for(name, t.requires_grad())) {
         const std::string why = rule_text(*rule);
         if (is_gate_bias(rule->init)) gate_bias(name, kind, t, rule->init, rule->spec, (rule->pattern + "=" + rule->spec).substr(0, 60), why);
         else if (is_vector) vector(name, kind, t, rule->init, rule->spec, sibling, why);
@@ -182,6 +199,13 @@ struct Applier {
           } else if (is_vector && local == "in_proj_bias") {
             if (plan.bias && !is_gate_bias(*plan.bias)) vector(name, kind, t, *plan.bias, plan.bias_spec, sibling, "--bias");
             else vector(name, kind, t, Zeros{}, "zeros", std::nullopt, "default for attention biases (PyTorch's)");
+          } else if ((local == "bias_k" || local == "bias_v") && std::holds_alternative<TorchDefault>(plan.weight) && !plan.bias) {
+            // add_bias_kv: PyTorch's _reset_parameters draws them with xavier_normal_
+            weight(name, LayerKind::other, t, Xavier{DistributionKind::normal, 1.0}, "xavier_normal (torch_default of MultiheadAttention)",
+                   "--init torch_default");
+          } else if (local == "bias_k" || local == "bias_v") {
+            if (plan.bias && !is_gate_bias(*plan.bias)) vector(name, kind, t, *plan.bias, plan.bias_spec, std::nullopt, "--bias");
+            else vector(name, kind, t, Zeros{}, "zeros", std::nullopt, "default for attention biases");
           } else {
             kept(name, kind, t, local, m.type_name);
           }
@@ -189,6 +213,9 @@ struct Applier {
         default:
           if (!is_vector && local.starts_with("weight")) {
             weight(name, kind, t, plan.weight, plan.weight_spec, "--init");
+          } else if (is_vector && local == "bias" && attention_out_proj(m.prefix) && std::holds_alternative<TorchDefault>(plan.weight) &&
+                     !plan.bias) {
+            vector(name, kind, t, Zeros{}, "zeros", std::nullopt, "--init torch_default (PyTorch's MultiheadAttention zeroes out_proj.bias)");
           } else if (is_vector && local.starts_with("bias")) {
             bias(name, kind, t, sibling);
           } else {
@@ -289,7 +316,9 @@ void check_gate_bias(const std::vector<ModuleView>& views, const InitPlan& plan)
 std::vector<ParamInit> run(std::vector<ModuleView>& views, const InitPlan& plan) {
   check_overrides(views, plan);
   check_gate_bias(views, plan);
-  Applier applier{plan, std::nullopt, {}};
+  Applier applier{plan, std::nullopt, {}, {}};
+  for (const ModuleView& v : views)  // a MultiheadAttention always holds a parameter of its own
+    if (layer_kind_of(v.type_name) == LayerKind::attention) applier.attention_prefixes.push_back(v.prefix);
   for (ModuleView& v : views) applier.module(v);
   return std::move(applier.report);
 }

@@ -50,6 +50,23 @@ class WholeLstm(nn.Module):  # orthogonal_ over the whole [4h, h] weight_hh, Xav
     def forward(self, x):
         return self.lstm(x)[0]
 
+class Odd(nn.Module):  # add_bias_kv attention, an LSTM with a projection, a frozen position embedding
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(64, 4, add_bias_kv=True, batch_first=True)
+        self.lstm = nn.LSTM(7, 20, proj_size=5, batch_first=True)
+        self.pos_embed = nn.Parameter(torch.zeros(1, 4, 64), requires_grad=False)
+    def forward(self, x):
+        return self.attn(x + self.pos_embed, x, x, need_weights=False)[0]
+
+class Encoder(nn.Module):  # PyTorch's TransformerEncoder: a fused fast path in eval mode without gradients
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(32, 4, 64), 2)
+        self.head = nn.Linear(32, 3)
+    def forward(self, x):
+        return self.head(self.enc(x)[0])
+
 torch.manual_seed(0)
 wanted = sys.argv[1:]
 models = {
@@ -57,7 +74,7 @@ models = {
     "mobilenet_v2": lambda: torchvision.models.mobilenet_v2(weights=None),
     "vit": lambda: torchvision.models.VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=32,
                                                        mlp_dim=64, num_classes=10),
-    "tagger": Tagger, "scaled": Scaled, "depthwise": Depthwise, "attention": Attention, "whole_lstm": WholeLstm,
+    "tagger": Tagger, "scaled": Scaled, "odd": Odd, "encoder": Encoder, "depthwise": Depthwise, "attention": Attention, "whole_lstm": WholeLstm,
 }
 for name in wanted:
     save(models[name](), name + ".pt")

@@ -101,7 +101,7 @@ set -e
 
 # --- audit ------------------------------------------------------------------------------------------
 "$bin" audit depthwise.pt > dw.txt
-grep -q "^warning: \[grouped_fan\] 'dw.weight' (Conv2d, groups=64): std .* matches [a-z_ ]*, groups ignored" dw.txt || { echo "audit depthwise"; cat dw.txt; exit 1; }
+grep -q "^warning: \[grouped_fan\] 'dw.weight' (Conv2d, groups=64): std .* matches he (fan_in or fan_out), groups ignored (fan_in 576, fan_out 576)" dw.txt || { echo "audit depthwise"; cat dw.txt; exit 1; }
 ! grep -q "'pw.weight'.*grouped_fan" dw.txt || { echo "audit: pw flagged"; cat dw.txt; exit 1; }
 "$bin" audit mobilenet_v2.pt --json > mb.json
 "$bin" audit attention.pt > attn.txt
@@ -155,4 +155,43 @@ grep -q "LayerNorm, convolutional, attention, activation gelu)" adv_vit.txt && g
 "$bin" advise --model file:tagger.pt --input tokens:1000x12 --batch 8 > adv_tag.txt
 grep -q "(3 weighted layers, plain, recurrent, activation linear)" adv_tag.txt && grep -q "^recommended: orthogonal" adv_tag.txt \
   || { echo "advise tagger"; cat adv_tag.txt; exit 1; }
+
+# --- PyTorch's own rules where init reproduces them, and what no rule reaches ------------------------
+"$py" "$here/make_real_models.py" odd encoder
+"$bin" init odd.pt --init torch_default -o odd_default.pt > odd.txt 2> odd.err
+"$bin" init odd.pt --init xavier_uniform --bias torch_default -o odd_x.pt > /dev/null 2>&1
+grep -q "^kept 'pos_embed' 1x4x64 as it was: .*(frozen: requires_grad is false)" odd.err || { echo "frozen pos_embed"; cat odd.err; exit 1; }
+"$py" - <<'PY'
+import torch, math
+m = dict(torch.jit.load("odd_default.pt").named_parameters())
+assert torch.count_nonzero(m["attn.out_proj.bias"]) == 0  # MultiheadAttention._reset_parameters: constant_(out_proj.bias, 0)
+assert torch.count_nonzero(m["attn.in_proj_bias"]) == 0
+for b in ("attn.bias_k", "attn.bias_v"):  # xavier_normal_ on [1, 1, 64]: std sqrt(2 / 128); 64 values, sd of the std ~9%
+    assert abs(m[b].std().item() / math.sqrt(2 / 128) - 1) < 0.3, (b, m[b].std().item())
+assert torch.count_nonzero(m["pos_embed"]) == 0  # frozen: no named default
+hr = m["lstm.weight_hr_l0"]  # PyTorch's RNN rule U(+-1/sqrt(hidden = 20)) on the projection too, not per gate
+assert hr.abs().max().item() <= 1 / math.sqrt(20) + 1e-6 and hr.abs().max().item() > 0.8 / math.sqrt(20), hr.abs().max().item()
+x = dict(torch.jit.load("odd_x.pt").named_parameters())
+ib = x["attn.in_proj_bias"]  # --bias torch_default on the packed bias: U(+-1/sqrt(fan_in = 64))
+assert ib.abs().max().item() <= 1 / 8 + 1e-6 and ib.std().item() > 0.05, ib.std().item()
+print("odd init ok")
+PY
+# a TransformerEncoder in eval mode: its layers are seen (run with gradients on, off the fused fast path)
+"$bin" advise --model file:encoder.pt --input gaussian:8x32 --batch 8 > adv_enc.txt
+grep -q "(7 weighted layers, 2 residual blocks, LayerNorm, attention" adv_enc.txt || { echo "advise encoder"; cat adv_enc.txt; exit 1; }
+"$bin" init encoder.pt --init lsuv --input gaussian:8x32 --batch 64 -o enc_lsuv.pt > enc.txt
+[ "$(grep -c '^lsuv .*linear[12] ' enc.txt)" = 4 ] && [ "$(grep -c 'skipped' enc.txt)" = 2 ] || { echo "lsuv encoder"; cat enc.txt; exit 1; }
+# an MLP given images: the one line names the module and suggests --flatten; a NaN weight is flagged by audit
+"$py" -c "
+import torch, torch.nn as nn
+torch.jit.script(nn.Sequential(nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10))).save('mlp.pt')
+m = torch.jit.script(nn.Sequential(nn.Linear(16, 16)))
+with torch.no_grad(): m[0].weight[0, 0] = float('nan')
+m.save('nan.pt')"
+set +e
+"$bin" init mlp.pt --init lsuv --input gaussian:1x28x28 --batch 8 -o m.pt 2> flat.err > /dev/null; rc=$?
+set -e
+[ "$rc" = 2 ] && [ ! -e m.pt ] && [ "$(wc -l < flat.err)" = 1 ] && grep -q "'0' (Linear) fails on an input of shape \[1, 1, 28, 28\].* (try --flatten)$" flat.err \
+  || { echo "flatten hint: rc=$rc"; cat flat.err; exit 1; }
+"$bin" audit nan.pt > nan.txt && grep -q "^warning: \[nonfinite\] '0.weight' (Linear): holds NaN or inf values" nan.txt || { echo "audit nan"; cat nan.txt; exit 1; }
 echo "1 passed, 0 failed"

@@ -67,10 +67,7 @@ Architecture describe(const torch::jit::Module& module, const torch::Tensor& x) 
   TappedModule tapped(copy);
   std::vector<ModuleCall> calls;
   ProbedForward f;
-  {
-    torch::NoGradGuard no_grad;
-    f = probed_forward(tapped, x, false, &calls);
-  }
+  f = probed_forward(tapped, x, false, &calls);  // with gradients on: see each_tapped_layer (network_init.cpp)
   copy.train(training);
   Architecture a;
   a.weighted_layers = static_cast<int>(f.layers.size());

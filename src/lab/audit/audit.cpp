@@ -17,11 +17,12 @@ using libtorch::LayerKind;
 constexpr std::int64_t kMinValues = 16;         // fewer: no distribution or scheme is named
 constexpr std::int64_t kMaxGramSide = 4096;     // orthogonality is checked on Gram matrices up to this side
 constexpr double kOrthogonalTolerance = 1e-3;   // max |G - g^2 I| / g^2
-constexpr double kTruncatedRatio = 2.2748;      // max |w| / std of N(0, 1) cut at +-2: 2 / sqrt(0.77374)
+constexpr double kTruncatedRatio = 2.2737;      // half range / std of N(0, 1) cut at +-2: 2 / sqrt(0.77374)
 constexpr double kTruncatedKurtosis = 2.3653;   // its kurtosis
 
 struct Moments {
-  double mean = 0, std = 0, max_abs = 0, max_centered = 0, kurtosis = 0;
+  double mean = 0, std = 0, max_abs = 0, half_range = 0, kurtosis = 0;
+  bool finite = true;
 };
 
 Moments moments_of(const torch::Tensor& t) {
@@ -33,7 +34,8 @@ Moments moments_of(const torch::Tensor& t) {
   const double var = c.pow(2).mean().item<double>();
   m.std = std::sqrt(var);
   m.max_abs = x.abs().max().item<double>();
-  m.max_centered = c.abs().max().item<double>();
+  m.half_range = (x.max().item<double>() - x.min().item<double>()) / 2;  // free of the sample mean's error
+  m.finite = std::isfinite(m.mean) && std::isfinite(var);
   m.kurtosis = var > 0 ? c.pow(4).mean().item<double>() / (var * var) : 0;
   return m;
 }
@@ -67,9 +69,10 @@ std::string role_of(LayerKind kind, const std::string& local, const torch::Tenso
 
 std::string distribution_of(const Moments& m, std::int64_t n, double se, bool orthogonal) {
   if (n < kMinValues) return "";
+  if (!m.finite) return "non-finite";
   if (m.std == 0) return "constant";
   if (orthogonal) return "orthogonal";
-  const double ratio = m.max_centered / m.std;
+  const double ratio = m.half_range / m.std;
   const double slack = 1 + 3 * se;
   if (ratio <= std::sqrt(3.0) * slack && m.kurtosis < 2.1) return "uniform";
   if (ratio <= kTruncatedRatio * slack && m.kurtosis < 2.75) return "truncated normal";
@@ -153,6 +156,12 @@ std::optional<std::pair<Candidate, double>> closest(const std::vector<Candidate>
       if (std::abs(ratio - 1) > tol) continue;
       if (!best || std::abs(std::log(ratio)) < std::abs(std::log(best->second))) best = {c, ratio};
     }
+    // Schemes whose stds are within 2% of each other cannot be told apart by a std: the one listed
+    // first is named (he before xavier: a depthwise conv's two differ by sqrt(1 + 1/C)).
+    if (best)
+      for (const Candidate& c : cs)
+        if (c.tier == tier && c.std > 0 && std::abs(std::log(c.std / best->first.std)) < 0.02 && std::abs(std / c.std - 1) <= tol)
+          return std::make_pair(c, std / c.std);
     if (best) return best;
   }
   return std::nullopt;
@@ -195,6 +204,9 @@ void add_findings(const ParameterAudit& a, LayerKind kind, const std::optional<C
                    fmt::format("'{}' ({}): orthogonal over the whole [{}, {}] stack of {} gates, so no gate block is orthogonal "
                                "(init per gate: rnn_orthogonal)",
                                a.name, a.module_type, a.shape[0], a.shape[1], a.blocks)});
+  if (a.distribution == "non-finite")
+    out.push_back({a.name, "nonfinite", "warning",
+                   fmt::format("'{}' ({}): holds NaN or inf values; every output it touches will too", a.name, a.module_type)});
   const auto n = static_cast<std::int64_t>(t.numel());
   const bool fan_scheme = matched && matched->tier != Tier::fixed_std;
   if (a.distribution == "normal" && !fan_scheme && a.std <= 0.05 && n >= 1000 && a.max_abs > 2.6 * a.std)
@@ -236,7 +248,7 @@ AuditReport audit_module(const torch::jit::Module& module) {
       a.distribution = distribution_of(m, n, se, orthogonal);
       const auto cs = candidates_for(kind, p.name, a.shape, a.blocks, groups, a);
       std::optional<Candidate> matched;
-      if (n >= kMinValues && m.std > 0 && !orthogonal)
+      if (n >= kMinValues && m.finite && m.std > 0 && !orthogonal)
         if (const auto best = closest(cs, m.std, a.tolerance)) {
           a.match = SchemeMatch{best->first.scheme, best->first.std, best->second, best->first.tier == Tier::pitfall};
           matched = best->first;

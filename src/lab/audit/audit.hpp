@@ -11,6 +11,7 @@
 //                        1/(3 fan_in), a sixth of He's 2/fan_in (each ReLU layer shrinks the signal)
 //   untruncated_normal   a small-std normal with no truncation: trunc_normal_(std=s) keeps its
 //                        default bounds a=-2, b=2, absolute, not in units of s (a note)
+//   nonfinite            NaN or inf values
 // Torch-typed; the CLI (cmd_audit) prints it and adds propagate's verdict on the model as it is.
 #pragma once
 #include <optional>
@@ -43,14 +44,14 @@ struct ParameterAudit {
   std::int64_t groups = 1;   // conv
   double mean = 0, std = 0, max_abs = 0;
   double kurtosis = 0;       // E(w - mean)^4 / std^4: uniform 1.8, normal truncated at 2 std 2.37, normal 3
-  std::string distribution;  // constant | uniform | truncated normal | normal | orthogonal | other | "" (too few values)
+  std::string distribution;  // constant | uniform | truncated normal | normal | orthogonal | non-finite | other | "" (too few values)
   double tolerance = 0;      // relative: a scheme matches when |ratio - 1| is within it (4 standard errors of a std)
   std::optional<SchemeMatch> match;  // the closest scheme within tolerance
 };
 
 struct AuditFinding {
   std::string parameter;
-  std::string pitfall;   // grouped_fan | packed_qkv | gated_whole_tensor | torch_default | untruncated_normal
+  std::string pitfall;   // grouped_fan | packed_qkv | gated_whole_tensor | torch_default | untruncated_normal | nonfinite
   std::string severity;  // warning | note
   std::string text;      // one line
 };

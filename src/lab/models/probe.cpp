@@ -197,7 +197,8 @@ TensorMoments tensor_moments(const torch::Tensor& t) {
 ModelTally tally_script_model(const torch::jit::Module& module, const torch::Tensor& one_sample, double* output_floats) {
   ModelTally t;
   for (const auto& p : module.parameters()) t.parameters += static_cast<double>(p.numel());
-  torch::NoGradGuard no_grad;
+  // With gradients on, as the passes it sizes run (a TransformerEncoderLayer's fast path, taken in
+  // eval mode without them, would hide every submodule).
   torch::jit::Module m = module;
   const bool training = m.is_training();
   m.eval();

@@ -112,8 +112,17 @@ std::vector<LayerInitReport> each_rescalable_layer(const std::vector<Stage>& sta
 template <class Fn>
 std::vector<LayerInitReport> each_tapped_layer(TappedModule& module, const torch::Tensor& x, Fn one) {
   torch::NoGradGuard no_grad;
+  // The forwards run with gradients on: in eval mode without them, PyTorch's TransformerEncoderLayer
+  // takes its fused fast path and calls none of its submodules (nothing would be seen or rescaled).
+  const auto run = [&module](const torch::Tensor& in) {
+    torch::AutoGradMode grad(true);
+    return module.run(in);
+  };
   std::vector<ModuleCall> calls;
-  probed_forward(module, x, /*retain_pre_grad=*/false, &calls);
+  {
+    torch::AutoGradMode grad(true);
+    probed_forward(module, x, /*retain_pre_grad=*/false, &calls);
+  }
   std::vector<LayerInitReport> out;
   std::set<std::string> seen;
   for (const ModuleCall& call : calls) {
@@ -125,9 +134,9 @@ std::vector<LayerInitReport> each_tapped_layer(TappedModule& module, const torch
       continue;
     }
     const std::string name = s.name;
-    const auto output_of = [&module, name](const torch::Tensor& in) {
-      for (ModuleCall& c : module.run(in))
-        if (c.name == name) return c.output;
+    const auto output_of = [run, name](const torch::Tensor& in) {
+      for (ModuleCall& c : run(in))
+        if (c.name == name) return c.output.detach();
       throw Error("'" + name + "' did not run on the batch");
     };
     out.push_back(one(Rescalable{name, s.weights[0].second, s.bias, output_of}, x));
