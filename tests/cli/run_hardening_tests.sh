@@ -59,6 +59,15 @@ one_error train_into_foreign "a SQLite database of something else" "$bin" train 
 cp R.db bad_version.db
 $py -c "import sqlite3; c = sqlite3.connect('bad_version.db'); c.execute(\"update meta set value='two' where key='schema_version'\"); c.commit()"
 one_error bad_schema_version "bad_version.db' has a corrupt schema version 'two'" "$bin" results bad_version.db && ok
+# A database from before random_normal / random_uniform took Keras's defaults (schema 4) holding such a run: new runs
+# are refused (they would reuse the old N(0, 1) runs as N(0, 0.05^2) ones), nothing is written, and it still reads
+"$bin" train --model mlp:2-8-2 --data csv:data.csv,label=y --init random_normal --db legacy.db > /dev/null 2>&1
+$py -c "import sqlite3; c = sqlite3.connect('legacy.db'); c.execute(\"update meta set value='4' where key='schema_version'\"); c.execute('alter table layer_stats drop column grad_pre_std'); c.commit()"
+legacy_before=$(sum legacy.db)
+one_error legacy_random_normal "'legacy.db' holds 1 run(s) of random_normal / random_uniform from when they meant PyTorch's N(0, 1)" \
+  "$bin" train --model mlp:2-8-2 --data csv:data.csv,label=y --init random_normal --db legacy.db && [ "$(sum legacy.db)" = "$legacy_before" ] && ok \
+  || bad "legacy random_normal database changed"
+"$bin" results legacy.db > /dev/null && ok || bad "legacy database no longer reads"
 cp R.db bad_json.db
 $py -c "import sqlite3; c = sqlite3.connect('bad_json.db'); c.execute(\"update experiments set config='{not json'\"); c.commit()"
 one_error bad_config_json "bad_json.db': the config of experiment 1 is corrupt (not JSON)" "$bin" results bad_json.db --json && ok

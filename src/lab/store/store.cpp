@@ -269,6 +269,18 @@ void ResultStore::open_for_writing() {
     if (version && *version > kSchemaVersion)
       throw Error("results database '" + path_ + "' has schema version " + std::to_string(*version) +
                   ", newer than this initlab's " + std::to_string(kSchemaVersion));
+    if (version && *version < 5) {
+      // random_normal / random_uniform meant PyTorch's N(0, 1) / U(0, 1) before schema 5 and Keras's
+      // N(0, 0.05^2) / U(-0.05, 0.05) since: a finished run under the old meaning would be reused, in
+      // silence, as a run of the new one. Refused before anything is written (the file stays readable).
+      Statement old(db_, "SELECT count(*) FROM runs WHERE init LIKE '%random_normal%' OR init LIKE '%random_uniform%'");
+      old.step();
+      if (old.integer(0) > 0)
+        throw Error("results database '" + path_ + "' holds " + std::to_string(old.integer(0)) +
+                    " run(s) of random_normal / random_uniform from when they meant PyTorch's N(0, 1) / U(0, 1); they now mean "
+                    "Keras's N(0, 0.05^2) / U(-0.05, 0.05), so new runs cannot be added beside them: use another --db (this one "
+                    "still reads: initlab results / report)");
+    }
     exec(kSchema);
     if (!version) {
       Statement put(db_, "INSERT INTO meta(key, value) VALUES ('schema_version', ?)");
