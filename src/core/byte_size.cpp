@@ -45,17 +45,23 @@ std::string bytes_text(double bytes) {
   return buf;
 }
 
-std::uint64_t available_memory() {
-  std::uint64_t bytes = 0;
-  std::ifstream meminfo("/proc/meminfo");
-  for (std::string key; meminfo >> key;) {
+namespace {
+
+// A "Key:   1234 kB" line of a /proc file, in bytes; 0 when it is not there.
+std::uint64_t proc_bytes(const char* path, const std::string& wanted) {
+  std::ifstream in(path);
+  for (std::string key; in >> key;) {
     std::uint64_t kib = 0;
-    if (key == "MemAvailable:" && meminfo >> kib) {
-      bytes = kib * 1024;
-      break;
-    }
-    meminfo.ignore(1 << 10, '\n');
+    if (key == wanted && in >> kib) return kib * 1024;
+    in.ignore(1 << 10, '\n');
   }
+  return 0;
+}
+
+}  // namespace
+
+std::uint64_t available_memory() {
+  std::uint64_t bytes = proc_bytes("/proc/meminfo", "MemAvailable:");
   if (bytes == 0) {
     const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     bytes = pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page) : std::uint64_t{4} << 30;
@@ -64,16 +70,7 @@ std::uint64_t available_memory() {
   if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
     // The address space left under the limit: what the process has mapped already (its libraries,
     // LibTorch's among them) counts against it.
-    std::uint64_t mapped = 0;
-    std::ifstream status("/proc/self/status");
-    for (std::string key; status >> key;) {
-      std::uint64_t kib = 0;
-      if (key == "VmSize:" && status >> kib) {
-        mapped = kib * 1024;
-        break;
-      }
-      status.ignore(1 << 10, '\n');
-    }
+    const std::uint64_t mapped = proc_bytes("/proc/self/status", "VmSize:");
     const std::uint64_t left = limit.rlim_cur > mapped ? limit.rlim_cur - mapped : 0;
     bytes = std::min<std::uint64_t>(bytes, left);
   }

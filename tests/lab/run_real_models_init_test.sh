@@ -6,14 +6,7 @@
 # every Conv / Linear output at variance 1 (checked in PyTorch on the same batch); audit flags a
 # depthwise fan, a packed QKV, a whole-stack LSTM init and PyTorch's a=sqrt(5) default, and gives
 # propagate's verdict on the weights as they are. Exits 77 (skipped) without python3-torchvision.
-set -euo pipefail
-bin=$(realpath "$1")
-here=$(dirname "$(realpath "$0")")
-py=/usr/bin/python3
-"$py" -c "import torchvision" 2> /dev/null || { echo "no python3-torchvision: skipped"; exit 77; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+source "$(dirname "$(realpath "$0")")/real_models_prelude.sh"
 "$py" "$here/make_real_models.py" resnet18 mobilenet_v2 vit scaled depthwise attention whole_lstm
 
 # --- init: every parameter reached, q/k/v per projection, the rule printed --------------------------

@@ -4,14 +4,7 @@
 # recurrent models through their module calls; pre-activation statistics survive in-place ReLUs;
 # an input the model does not take is one line naming the module. Exits 77 (skipped) without
 # python3-torchvision.
-set -euo pipefail
-bin=$(realpath "$1")
-here=$(dirname "$(realpath "$0")")
-py=/usr/bin/python3
-"$py" -c "import torchvision" 2> /dev/null || { echo "no python3-torchvision: skipped"; exit 77; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+source "$(dirname "$(realpath "$0")")/real_models_prelude.sh"
 "$py" "$here/make_real_models.py" resnet18 mobilenet_v2 vit tagger
 "$bin" propagate --model file:resnet18.pt --input gaussian:3x64x64 --init he_normal --init normal:std=0.01 --batch 8 --json > resnet.json
 "$bin" propagate --model file:resnet18.pt --input gaussian:3x64x64 --init he_normal --batch 4 > resnet.txt
