@@ -64,7 +64,7 @@ TEST(Reproduce, GlorotRatiosFollowMeanFieldTheory) {
   }
   EXPECT_EQ(with_theory, 4);
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix);
-  ASSERT_EQ(r.figures.size(), 4u);
+  ASSERT_EQ(r.figures.size(), 5u);
   // The activation and gradient panels carry a dashed mean-field curve per init that follows the
   // measured per-layer means (within 10% at every layer); the weight-gradient panel has none.
   for (std::size_t k = 0; k < 2; ++k) {
@@ -81,8 +81,15 @@ TEST(Reproduce, GlorotRatiosFollowMeanFieldTheory) {
   }
   EXPECT_EQ(r.figures[2].series.size(), 2u);
   // After training: one line per init over the five hidden layers, from the training monitor.
-  ASSERT_EQ(r.figures[3].series.size(), 2u);
-  for (const auto& s : r.figures[3].series) EXPECT_EQ(s.y.size(), 5u) << s.name;
+  // After training: one line per init over the five hidden layers, from the training monitor:
+  // the activations', then the back-propagated gradients' variance (finite, positive).
+  for (std::size_t k = 3; k < 5; ++k) {
+    ASSERT_EQ(r.figures[k].series.size(), 2u) << r.figures[k].title;
+    for (const auto& s : r.figures[k].series) {
+      ASSERT_EQ(s.y.size(), 5u) << s.name;
+      for (double y : s.y) EXPECT_TRUE(std::isfinite(y) && y > 0) << r.figures[k].title << ": " << s.name;
+    }
+  }
 }
 
 // Equivalence on paired values: met when the 95% CI of the mean difference lies inside the margin,
