@@ -64,7 +64,8 @@ struct ExperimentOptions {
 
 void add_common(CLI::App* cmd, ExperimentOptions& o) {
   auto& c = o.config;
-  cmd->add_option("--model", c.model, "mlp:784-128-10 | mlp:784-100x10-10 | resmlp:784-256x4-10 | cnn | rescnn:32x4 | rnn:lstm-64-64 | toy");
+  cmd->add_option("--model", c.model, "mlp:784-128-10 | mlp:784-100x10-10 | resmlp:784-256x4-10 | cnn | rescnn:32x4 | rnn:lstm-64-64 | toy | "
+                  "file:M.pt (your TorchScript model, trained as saved; samples flattened when it takes vectors)");
   cmd->add_option("--data", c.data, "fashion-mnist[,sequence=rows|pixels|permuted] | mnist:DIR | idx:DIR | cifar10:DIR | csv:FILE,label=COL | text:DIR | synthetic:regression|spirals|blobs|adding,T=STEPS");
   cmd->add_option("--activation", c.model_options.activation, "relu | leaky_relu | elu | selu | gelu | silu | tanh | sigmoid | linear");
   cmd->add_flag("--batchnorm", c.model_options.batchnorm, "BatchNorm after every hidden layer");

@@ -67,6 +67,44 @@ class Encoder(nn.Module):  # PyTorch's TransformerEncoder: a fused fast path in 
     def forward(self, x):
         return self.head(self.enc(x)[0])
 
+class SmallCnn(nn.Module):  # Conv-BN-ReLU, a residual add, dropout: trained by `train --model file:` on Fashion-MNIST
+    def __init__(self, classes: int = 10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 16, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.conv2 = nn.Conv2d(16, 16, 3, padding=1)
+        self.pool = nn.AdaptiveAvgPool2d(4)
+        self.drop = nn.Dropout(0.2)
+        self.fc = nn.Linear(256, classes)
+    def forward(self, x):
+        h = torch.relu(self.bn1(self.conv1(x)))
+        h = h + torch.relu(self.conv2(h))
+        return self.fc(self.drop(torch.flatten(self.pool(h), 1)))
+
+class VectorMlp(nn.Module):  # takes samples as vectors (no Flatten): train flattens images for it
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 64)
+        self.fc2 = nn.Linear(64, 10)
+    def forward(self, x):
+        return self.fc2(torch.tanh(self.fc1(x)))
+
+class Blobs(nn.Module):  # an MLP on 6 CSV features, 3 classes: train's parity with torch.optim.SGD
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(6, 32)
+        self.fc2 = nn.Linear(32, 3)
+    def forward(self, x):
+        return self.fc2(torch.tanh(self.fc1(x)))
+
+class Rgb(nn.Module):  # takes 3 channels: refused on Fashion-MNIST in one line
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.fc = nn.Linear(4, 10)
+    def forward(self, x):
+        return self.fc(self.conv(x).mean((2, 3)))
+
 torch.manual_seed(0)
 wanted = sys.argv[1:]
 models = {
@@ -75,6 +113,7 @@ models = {
     "vit": lambda: torchvision.models.VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=32,
                                                        mlp_dim=64, num_classes=10),
     "tagger": Tagger, "scaled": Scaled, "odd": Odd, "encoder": Encoder, "depthwise": Depthwise, "attention": Attention, "whole_lstm": WholeLstm,
+    "small_cnn": SmallCnn, "small_cnn7": lambda: SmallCnn(7), "vector_mlp": VectorMlp, "blobs": Blobs, "rgb": Rgb,
 }
 for name in wanted:
     save(models[name](), name + ".pt")

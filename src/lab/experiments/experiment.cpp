@@ -10,6 +10,8 @@
 #include "initlab/torch/apply.hpp"
 #include "data/spec_options.hpp"
 #include "models/footprint.hpp"
+#include "models/probe.hpp"
+#include "models/script_net.hpp"
 #include "netinit/network_init.hpp"
 
 namespace initlab::lab {
@@ -29,21 +31,47 @@ RunSpec base_spec(const ExperimentConfig& c) {
   return s;
 }
 
+namespace {
+
+// The run's init checked on a probe model: a scheme that cannot apply, and the plan applied once
+// (an --override that sets nothing fails here, before any run).
+void check_init_on(torch::nn::Sequential& probe, const ParsedSpec& init, const DataSplits& d) {
+  if (init.network) check_network_init(probe, *init.network);
+  libtorch::InitPlan plan = init.plan;
+  plan.sequence_length = sequence_length(d);
+  apply_init_plan(probe, plan);
+}
+
+double product(const std::vector<std::int64_t>& v) {
+  double p = 1;
+  for (auto x : v) p *= static_cast<double>(x);
+  return p;
+}
+
+}  // namespace
+
 void check_run_spec(const RunSpec& spec, DataCache& data, double max_memory_bytes) {
   const ParsedSpec& init = parsed(spec);
   const DataSplits& d = data.get(init.data, spec.data_options);
   check_loss(spec.train, d);
   const std::int64_t outputs = d.task == Task::regression ? d.num_outputs : d.num_classes;
   const std::int64_t batch = std::max<std::int64_t>(1, std::min(spec.train.batch, d.train.size()));
-  check_footprint("--model '" + excerpt(spec.model, 40) + "'",
-                  lab_model_footprint(init.model, d.sample_shape, batch, outputs, d.vocabulary, 0, optimizer_state_copies(spec.train)), batch,
-                  max_memory_bytes);
+  const std::string what = "--model '" + excerpt(spec.model, 40) + "'";
+  if (init.model.kind == ModelKind::file) {
+    // A file: model is loaded and checked on two samples first (small next to its training), then
+    // measured: its parameters and every module's output on one sample, through its submodule calls.
+    auto probe = build_model(init.model, d, spec.model_options);
+    ScriptNetImpl& net = *script_net_of(probe);
+    double out = 0;
+    const ModelTally t = tally_script_model(net.script(), net.input(d.train.x.slice(0, 0, 1)), &out);
+    check_footprint(what, footprint_of(t, product(d.sample_shape), out, batch, 0, optimizer_state_copies(spec.train)), batch, max_memory_bytes);
+    check_init_on(probe, init, d);
+    return;
+  }
+  check_footprint(what, lab_model_footprint(init.model, d.sample_shape, batch, outputs, d.vocabulary, 0, optimizer_state_copies(spec.train)),
+                  batch, max_memory_bytes);
   auto probe = build_model(init.model, d, spec.model_options);  // validates the model against the data
-  if (init.network) check_network_init(probe, *init.network);
-  // The plan applied once to the probe: an --override that sets nothing fails here, before any run.
-  libtorch::InitPlan plan = init.plan;
-  plan.sequence_length = sequence_length(d);
-  libtorch::apply_plan(*probe, plan);
+  check_init_on(probe, init, d);
 }
 
 void check_seed_range(std::uint64_t first_seed, int seeds) {
@@ -66,6 +94,7 @@ Plan plan_experiment(const ExperimentConfig& c, DataCache& data) {
     check_run_spec(s, data, c.max_memory_bytes);
     per_init.push_back(std::move(s));
   }
+  base.model_digest = per_init.front().model_digest;  // a file: model's content, in the experiment's key
   const Task task = data.get(parsed(per_init.front()).data, base.data_options).task;
   Plan plan;
   PlannedExperiment e;

@@ -6,9 +6,11 @@
 #include <cstdio>
 
 #include "initlab/error.hpp"
+#include "initlab/excerpt.hpp"
 #include "initlab/torch/apply.hpp"
 #include "models/models.hpp"
 #include "models/mup.hpp"
+#include "models/script_net.hpp"
 #include "netinit/network_init.hpp"
 #include "train/error_line.hpp"
 #include "train/monitor.hpp"
@@ -47,8 +49,11 @@ PreparedRun prepare_run(const RunSpec& spec, const DataSplits& data, const std::
   plan.sequence_length = sequence_length(data);
   PreparedRun out{build_model(init.model, data, spec.model_options), spec.train};
   torch::nn::Sequential& model = out.model;
+  if (init.model.kind == ModelKind::file && file_digest(init.model.path) != spec.model_digest)
+    throw Error("--model '" + excerpt(spec.model) + "' changed since the experiment was planned (its content is not the one in the "
+                "experiment's key); plan it again");
   if (network) check_network_init(model, *network);
-  libtorch::apply_plan(*model, plan);
+  apply_init_plan(model, plan);
   if (network)
     for (const auto& r : apply_network_init(model, *network, data, spec.seed))
       if (note) note(network_init_line(network->scheme, r));

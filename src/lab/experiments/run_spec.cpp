@@ -1,11 +1,13 @@
 #include "experiments/run_spec.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <stdexcept>
 
 #include "initlab/error.hpp"
 #include "initlab/philox.hpp"
 #include "initlab/spec.hpp"
+#include "models/script_net.hpp"
 #include "models/vit.hpp"
 #include "netinit/network_init.hpp"
 #include "store/json_text.hpp"
@@ -21,6 +23,11 @@ void parse_run_spec(RunSpec& spec) {
   for (const auto& o : spec.overrides) require_utf8("--override", o);
   auto parsed = std::make_shared<ParsedSpec>();
   parsed->model = parse_model_spec(spec.model);
+  if (parsed->model.kind == ModelKind::file && spec.model_digest.empty()) {
+    if (!std::filesystem::is_regular_file(parsed->model.path))
+      throw Error("--model '" + excerpt(spec.model) + "': '" + excerpt(parsed->model.path) + "' is not a file");
+    spec.model_digest = file_digest(parsed->model.path);
+  }
   parsed->data = parse_data_spec(spec.data);
   parsed->network = parse_network_init(spec.init);
   parsed->plan = base_plan(parsed->network, spec.init, spec.bias, spec.overrides, spec.generator, 0, model_rules(parsed->network, parsed->model));
@@ -40,6 +47,7 @@ namespace {
 void add_later_settings(nlohmann::json& j, const RunSpec& s) {
   if (s.train.clip_norm > 0) j["clip_norm"] = s.train.clip_norm;
   if (s.model_options.param.kind != ParamKind::standard) j["param"] = to_string(s.model_options.param);
+  if (!s.model_digest.empty()) j["model_digest"] = s.model_digest;  // a changed file: another experiment
 }
 
 }  // namespace
@@ -120,6 +128,7 @@ RunSpec run_spec_from_json(const nlohmann::json& j) {
     s.seed = j.at("seed").get<std::uint64_t>();
     s.train.seed = s.seed;
     s.monitor_every = j.value("monitor_every", 0);
+    s.model_digest = j.value("model_digest", std::string());
     parse_run_spec(s);
     return s;
   } catch (const nlohmann::json::exception& e) {

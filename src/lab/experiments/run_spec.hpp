@@ -42,6 +42,7 @@ struct RunSpec {
   GeneratorKind generator = GeneratorKind::philox;
   std::uint64_t seed = 0;
   int monitor_every = 0;     // > 0: the training monitor every K steps
+  std::string model_digest;  // file: models: the file's content digest (file_digest), taken by parse_run_spec when empty
   // model, data, init, bias, overrides and generator, parsed (parse_run_spec); shared by the copies of a spec.
   std::shared_ptr<const ParsedSpec> parsed;
 };

@@ -128,6 +128,7 @@ SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::ui
         if (checked.insert(key).second) check_run_spec(s, data, max_memory_bytes);
         per_init.push_back(std::move(s));
       }
+      base.model_digest = per_init.front().model_digest;  // a file: model's content, in the point's key
       const DataSplits& d = data.get(parsed(per_init.front()).data, base.data_options);
       task = d.task;
       const std::string model_key = base.model + "|" + base.data + "|" + nlohmann::json{base.model_options.activation,

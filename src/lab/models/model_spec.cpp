@@ -155,11 +155,15 @@ ModelSpec parse_model_spec(std::string_view text) {
   } else if (kind == "vit" && !arg.empty()) {
     m.kind = ModelKind::vit;
     m.vit = parse_vit(spec, arg);
+  } else if (kind == "file") {
+    if (arg.empty()) throw Error("--model '" + excerpt(spec) + "' needs a path, e.g. file:model.pt (a TorchScript model)");
+    m.kind = ModelKind::file;
+    m.path = arg;
   } else if (kind == "toy" && arg.empty()) {
     m.kind = ModelKind::toy;
     m.widths = {5, 10, 1};
   } else {
-    throw Error("unknown --model '" + excerpt(spec) + "'; expected one of: mlp:IN-W-...-OUT, resmlp:IN-WxK-OUT, cnn, rescnn:CxK, rnn:tanh|relu|lstm|gru-HIDDEN, rnn:CELL-EMBEDDING-HIDDEN, vit:DIM-LAYERS-HEADS, toy");
+    throw Error("unknown --model '" + excerpt(spec) + "'; expected one of: mlp:IN-W-...-OUT, resmlp:IN-WxK-OUT, cnn, rescnn:CxK, rnn:tanh|relu|lstm|gru-HIDDEN, rnn:CELL-EMBEDDING-HIDDEN, vit:DIM-LAYERS-HEADS, toy, file:M.pt");
   }
   return m;
 }

@@ -14,7 +14,7 @@ namespace initlab::lab {
 inline constexpr std::size_t kMaxModelSpecLength = 1000;     // characters
 inline constexpr std::int64_t kMaxModelLayers = 100000;       // layers: widths in a list (NxK expanded) less the input
 
-enum class ModelKind { mlp, resmlp, cnn, rescnn, rnn, vit, toy };
+enum class ModelKind { mlp, resmlp, cnn, rescnn, rnn, vit, toy, file };
 
 // Where a transformer block's LayerNorms sit: pre-LN x + f(LN(x)), post-LN LN(alpha x + f(x)), or
 // none (x + f(x): T-Fixup's setting).
@@ -37,6 +37,7 @@ struct ModelSpec {
   std::int64_t blocks = 0;           // rescnn
   std::string cell;                  // rnn: tanh | relu | lstm | gru ("rnn" is read as tanh)
   VitSpec vit;                       // vit
+  std::string path;                  // file: a TorchScript model (models/script_net.hpp)
 };
 
 std::string to_string(VitNorm norm);

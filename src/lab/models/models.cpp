@@ -11,6 +11,7 @@
 #include "initlab/error.hpp"
 #include "initlab/number_text.hpp"
 #include "models/fused_lstm.hpp"
+#include "models/script_net.hpp"
 #include "models/vit.hpp"
 
 namespace initlab::lab {
@@ -251,6 +252,12 @@ torch::nn::Sequential build_model(const ModelSpec& spec, const DataSplits& data,
   activation_module(options.activation);  // validates the name
   if (!(options.dropout >= 0.0 && options.dropout < 1.0))
     throw Error("--dropout " + number_text(options.dropout) + " is out of range; expected [0, 1)");
+  if (spec.kind == ModelKind::file) {
+    if (options.activation != ModelOptions{}.activation || options.batchnorm || options.dropout > 0 || options.param.kind != ParamKind::standard)
+      throw Error("--model '" + excerpt(spec.text) + "' is trained as it was saved: --activation, --batchnorm, --dropout and --param "
+                  "shape the lab's own models; drop them");
+    return build_script_model(spec, data);
+  }
   if (data.sequence && spec.kind != ModelKind::rnn)
     throw Error("--data '" + excerpt(data.name) + "' is sequence data (steps x features) for recurrent models; --model '" + excerpt(spec.text) +
                 "' is not one: use rnn:lstm-128 (or tanh, relu, gru), or drop the data's sequence option");
@@ -275,6 +282,7 @@ torch::nn::Sequential build_model(const ModelSpec& spec, const DataSplits& data,
     case ModelKind::toy:
       check_ends(spec.text, spec.widths, data);
       return mlp(spec.widths, options);
+    case ModelKind::file: break;  // above
   }
   throw Error("--model '" + excerpt(spec.text) + "': unknown kind");
 }

@@ -17,6 +17,7 @@
 #include "data/spec_options.hpp"
 #include "models/models.hpp"
 #include "models/probe.hpp"
+#include "models/script_net.hpp"
 #include "models/script_taps.hpp"
 #include "netinit/scheme_registry.hpp"
 #include "netinit/transformer_init.hpp"
@@ -423,11 +424,34 @@ std::optional<NetworkInit> parse_network_init(const std::string& spec) {
   return n;
 }
 
+namespace {
+
+// The module types of a lab model, or of a file: model's script module.
+std::vector<std::string> module_types(torch::nn::Sequential& net) {
+  std::vector<std::string> out;
+  if (ScriptNetImpl* s = script_net_of(net)) {
+    for (const auto& m : s->script().modules())
+      if (m.type()->name()) out.push_back(m.type()->name()->qualifiedName());
+  } else {
+    for (const auto& m : net->modules(/*include_self=*/false)) out.push_back(m->name());
+  }
+  return out;
+}
+
+void check_script_scheme(const NetworkInit& init) {
+  if (!is_recurrent_recipe(init.scheme) && init.scheme != "lsuv" && init.scheme != "datadep")
+    throw Error("init '" + excerpt(init.spec) + "' needs to know the architecture (residual branches, layers): use it with a lab model; "
+                "on a TorchScript model only lsuv, datadep and the recurrent recipes work");
+}
+
+}  // namespace
+
 void check_network_init(torch::nn::Sequential& net, const NetworkInit& init) {
+  if (script_net_of(net)) check_script_scheme(init);
   if (is_recurrent_recipe(init.scheme)) {
     bool recurrent = false, lstm = false;
-    for (const auto& m : net->modules(/*include_self=*/false)) {
-      const auto kind = libtorch::layer_kind_of(m->name());
+    for (const auto& type : module_types(net)) {
+      const auto kind = libtorch::layer_kind_of(type);
       recurrent = recurrent || libtorch::is_recurrent(kind);
       lstm = lstm || kind == libtorch::LayerKind::lstm;
     }
@@ -450,6 +474,7 @@ std::vector<LayerInitReport> apply_network_init(torch::nn::Sequential& net, cons
   check_network_init(net, init);
   if (is_recurrent_recipe(init.scheme)) return {};  // the plan's role rules did it all
   if (is_transformer_scheme(init.scheme)) return apply_transformer_init(*net, init);
+  if (ScriptNetImpl* s = script_net_of(net)) return apply_network_init(s->script(), init, s->input(batch_of(data, init.batch, seed)));
   const bool training = net->is_training();
   net->eval();  // no dropout while measuring
   std::vector<LayerInitReport> out;
@@ -472,10 +497,8 @@ std::vector<LayerInitReport> apply_network_init(torch::nn::Sequential& net, cons
 }
 
 std::vector<LayerInitReport> apply_network_init(torch::jit::Module& module, const NetworkInit& init, const torch::Tensor& batch) {
+  check_script_scheme(init);
   if (is_recurrent_recipe(init.scheme)) return {};  // the plan's role rules did it all
-  if (init.scheme != "lsuv" && init.scheme != "datadep")
-    throw Error("init '" + init.spec + "' needs to know the architecture (residual branches, layers): use it with train / compare on a lab "
-                "model; on a TorchScript model only lsuv and datadep work");
   const bool training = module.is_training();
   module.eval();
   TappedModule tapped(module);

@@ -7,6 +7,8 @@
 #include <optional>
 
 #include "models/recurrent_unroll.hpp"
+#include "models/script_net.hpp"
+#include "models/script_taps.hpp"
 
 
 namespace initlab::lab {
@@ -25,20 +27,31 @@ std::string g(double v) {
 }  // namespace
 
 TrainingMonitor::TrainingMonitor(torch::nn::Sequential& model, int every, int bins) : model_(model), every_(every), bins_(bins) {
+  script_ = script_net_of(model_);
+  if (script_) {
+    tapped_ = std::make_shared<TappedModule>(script_->script());
+    return;
+  }
   stages_ = stages_of(model_);
+  std::vector<ProbedLayer> layers;
+  for (const auto& s : stages_)
+    if (s.kind == StageKind::weighted) layers.push_back({s.name, "", {}, {}, s.weights});
+  watch(layers);
+  recurrent_layer_ = has_recurrent_layer(model_);
+}
+
+void TrainingMonitor::watch(const std::vector<ProbedLayer>& layers) {
   const auto params = model_->parameters();
-  for (const auto& s : stages_) {
-    if (s.kind != StageKind::weighted) continue;
+  for (const auto& l : layers) {
     Watched w;
-    w.name = s.name;
-    for (const auto& [name, t] : s.weights) {
+    w.name = l.name;
+    for (const auto& [name, t] : l.weights) {
       w.weights.push_back(t);
       for (std::size_t i = 0; i < params.size(); ++i)
         if (params[i].unsafeGetTensorImpl() == t.unsafeGetTensorImpl()) w.param_index.push_back(i);
     }
-    layers_.push_back(std::move(w));
+    if (!w.weights.empty()) layers_.push_back(std::move(w));
   }
-  recurrent_layer_ = has_recurrent_layer(model_);
   histogram("init");
 }
 
@@ -80,7 +93,14 @@ torch::Tensor TrainingMonitor::forward(const torch::Tensor& x, std::int64_t step
   if (recurrent_layer_) watch_recurrent(x);
   std::optional<torch::NoGradGuard> no_grad;
   if (!with_grad) no_grad.emplace();
-  ProbedForward f = probed_forward(stages_, x, /*retain_pre_grad=*/with_grad);
+  ProbedForward f;
+  if (script_) {
+    tapped_->module().train(script_->script().is_training());  // the clone has its own mode
+    f = probed_forward(*tapped_, script_->input(x), /*retain_pre_grad=*/with_grad);
+    if (layers_.empty()) watch(f.layers);
+  } else {
+    f = probed_forward(stages_, x, /*retain_pre_grad=*/with_grad);
+  }
   outputs_.clear();
   for (const auto& l : f.layers) outputs_.push_back(l.pre);
   torch::NoGradGuard stats;

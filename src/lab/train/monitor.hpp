@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -29,8 +30,12 @@ inline constexpr double kSaturatedFraction = 0.5;        // more than half the u
 inline constexpr double kVanishingThroughTime = 1e-2;   // recurrent: rms dL/dh_1 below this x rms dL/dh_T (propagate's threshold)
 inline constexpr double kExplodingThroughTime = 1e2;    // ... above this
 
+class ScriptNetImpl;
+
 class TrainingMonitor {
  public:
+  // On a file: model the layers (and the init histograms) are taken at the first observed step,
+  // step 0, before any update.
   TrainingMonitor(torch::nn::Sequential& model, int every, int bins = 50);
 
   bool due(std::int64_t step) const { return every_ > 0 && step % every_ == 0; }
@@ -68,8 +73,14 @@ class TrainingMonitor {
   void check(std::size_t first);
   void watch_recurrent(const torch::Tensor& x);
 
+  // The layers from a forward's probed layers (the weights it names, matched to
+  // model->parameters()); a file: model's layers are known after its first forward.
+  void watch(const std::vector<ProbedLayer>& layers);
+
   torch::nn::Sequential model_;
   std::vector<Stage> stages_;
+  ScriptNetImpl* script_ = nullptr;         // a file: model (models/script_net.hpp), seen through its submodule calls
+  std::shared_ptr<TappedModule> tapped_;   // ... by an instrumented clone that shares its parameters and buffers
   std::vector<Watched> layers_;
   int every_ = 0, bins_ = 50;
   std::vector<torch::Tensor> pending_;  // 0-d statistics of the snapshot being taken, read at once

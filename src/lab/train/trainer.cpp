@@ -12,6 +12,7 @@
 #include "initlab/error.hpp"
 #include "initlab/number_text.hpp"
 #include "models/models.hpp"
+#include "models/script_net.hpp"
 #include "train/error_line.hpp"
 #include "train/fused_mlp.hpp"
 #include "train/monitor.hpp"
@@ -91,6 +92,11 @@ struct Batches {
 };
 
 bool has_batchnorm(torch::nn::Sequential& model) {
+  if (ScriptNetImpl* s = script_net_of(model)) {
+    for (const auto& m : s->script().modules())
+      if (m.type()->name() && m.type()->name()->qualifiedName().find("BatchNorm") != std::string::npos) return true;
+    return false;
+  }
   for (const auto& m : model->modules(/*include_self=*/false))
     if (m->name().find("BatchNorm") != std::string::npos) return true;
   return false;
@@ -194,6 +200,9 @@ RunOutcome train(torch::nn::Sequential& model, const DataSplits& data, const Tra
   model->train();
   auto shuffle = at::detail::createCPUGenerator(config.seed);
   set_dropout_generator(*model, at::detail::createCPUGenerator(config.seed));  // the run's own: no process-wide RNG
+  // A file: model's dropout draws from LibTorch's default generator: seeded with the run's seed
+  // (a process trains one run at a time).
+  if (script_net_of(model)) torch::manual_seed(config.seed);
   auto fused = config.fused ? FusedMlp::make(model, config, loss) : nullptr;
   auto optimizer = fused ? nullptr : make_optimizer(model, config);
   const auto params = model->parameters();
