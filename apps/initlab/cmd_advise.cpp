@@ -70,19 +70,7 @@ void advise_file_model(const AdviseOptions& o) {
   const std::string path = o.model.substr(5);
   torch::jit::Module module = load_torchscript(path);
   const std::string input = o.input.empty() ? "data:" + o.data : o.input;
-  torch::Tensor x;
-  if (const auto probe = lab::parse_probe_input(input)) {
-    x = lab::make_probe_input(*probe, kDescribeBatch, 0);
-  } else if (input.rfind("data:", 0) == 0) {
-    lab::DataOptions d;
-    d.limit = kDescribeBatch;
-    d.val_fraction = 0;
-    const lab::DataSplits data = lab::load_data(input.substr(5), d);
-    x = data.train.x.slice(0, 0, kDescribeBatch);
-    if (x.is_floating_point()) x = x.to(torch::kFloat32);
-  } else {
-    throw Error("--input '" + excerpt(input) + "' is unknown; expected gaussian:SHAPE, tokens:VOCABxLEN or data:SPEC");
-  }
+  const torch::Tensor x = lab::probe_samples(input, kDescribeBatch, 0);
   const lab::Architecture a = lab::describe(module, x);
   lab::Advice v = lab::advise(a);
   if (const auto scheme = lab::parse_network_init(v.init); scheme && scheme->scheme != "lsuv" && scheme->scheme != "datadep") {

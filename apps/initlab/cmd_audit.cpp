@@ -112,7 +112,8 @@ void add_audit_command(CLI::App& app) {
   cmd->add_flag("--json", o->json, "Print JSON instead of the table");
   cmd->footer("Pitfalls: grouped_fan (a depthwise / grouped conv's fan ignores its groups), packed_qkv (MultiheadAttention's [3d, d]\n"
               "in_proj_weight drawn as one matrix), gated_whole_tensor (an LSTM / GRU weight drawn over the whole gate stack),\n"
-              "torch_default (PyTorch's kaiming_uniform_(a=sqrt(5)): a sixth of He's variance), untruncated_normal (a note).\n"
+              "torch_default (PyTorch's kaiming_uniform_(a=sqrt(5)): a sixth of He's variance), untruncated_normal (a note),\n"
+              "residual_unscaled (residual branches added at full scale: the trunk's variance grows with depth), nonfinite.\n"
               "Examples:\n  initlab audit resnet18.pt --input gaussian:3x224x224\n  initlab audit vit.pt --json > audit.json");
   cmd->callback([o] { run_audit(*o); });
 }

@@ -126,16 +126,8 @@ void run_init(const InitOptionsCli& o) {
     if (o.batch > 0) n.batch = o.batch;
     torch::Tensor batch;
     std::string source;
-    if (probe) {
-      batch = lab::make_probe_input(*probe, n.batch, o.seed);
-      source = "--input '" + excerpt(o.input) + "'";
-    } else {
-      lab::DataOptions data_options;
-      data_options.seed = o.seed;
-      const lab::DataSplits data = lab::load_data(o.data, data_options);
-      batch = data.train.x.slice(0, 0, std::min(n.batch, data.train.size()));
-      source = "--data '" + excerpt(o.data) + "'";
-    }
+    batch = probe ? lab::probe_samples(o.input, n.batch, o.seed) : lab::probe_samples("data:" + o.data, n.batch, o.seed, "--data");
+    source = probe ? "--input '" + excerpt(o.input) + "'" : "--data '" + excerpt(o.data) + "'";
     if (o.flatten) batch = batch.flatten(1);
     const std::string hint = o.flatten || (probe && probe->vocabulary > 0) ? "" : " (try --flatten)";
     try {

@@ -109,6 +109,7 @@ torch.manual_seed(0)
 wanted = sys.argv[1:]
 models = {
     "resnet18": lambda: torchvision.models.resnet18(weights=None),
+    "resnet18_zero": lambda: torchvision.models.resnet18(weights=None, zero_init_residual=True),
     "mobilenet_v2": lambda: torchvision.models.mobilenet_v2(weights=None),
     "vit": lambda: torchvision.models.VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=32,
                                                        mlp_dim=64, num_classes=10),

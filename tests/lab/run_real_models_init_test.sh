@@ -7,7 +7,7 @@
 # depthwise fan, a packed QKV, a whole-stack LSTM init and PyTorch's a=sqrt(5) default, and gives
 # propagate's verdict on the weights as they are. Exits 77 (skipped) without python3-torchvision.
 source "$(dirname "$(realpath "$0")")/real_models_prelude.sh"
-"$py" "$here/make_real_models.py" resnet18 mobilenet_v2 vit scaled depthwise attention whole_lstm
+"$py" "$here/make_real_models.py" resnet18 resnet18_zero mobilenet_v2 vit scaled depthwise attention whole_lstm
 
 # --- init: every parameter reached, q/k/v per projection, the rule printed --------------------------
 # every value 0.123 first, so a parameter init leaves alone is seen (zeros and ones rules included)
@@ -109,6 +109,7 @@ grep -q "^warning: \[gated_whole_tensor\] 'lstm.weight_ih_l0' (LSTM): std .* is 
 "$bin" audit lstm_o.pt > lstm_o.txt
 ! grep -q "gated_whole_tensor" lstm_o.txt || { echo "audit: per-gate init flagged"; cat lstm_o.txt; exit 1; }
 "$bin" audit resnet18.pt --input gaussian:3x32x32 --batch 8 --json > rn.json
+"$bin" audit resnet18_zero.pt --json > rn_zero.json
 "$bin" init resnet18.pt --init normal:std=0.01 -o resnet_small.pt > /dev/null
 "$bin" audit resnet_small.pt --input gaussian:3x32x32 --batch 8 > rn_small.txt
 grep -q "^propagate --init as_is --input gaussian:3x32x32 --batch 8: vanishing" rn_small.txt || { echo "audit proof"; cat rn_small.txt; exit 1; }
@@ -130,6 +131,12 @@ def he_fan_out(p):  # a square conv's fans are equal: "he (fan_in = fan_out)"
     return p.get("match") and p["match"]["scheme"] in ("he fan_out", "he (fan_in = fan_out)") and abs(p["match"]["ratio"] - 1) < 0.06
 assert all(he_fan_out(p) for p in convs), [(p["name"], p.get("match")) for p in convs if not he_fan_out(p)]
 assert all(p["distribution"] == "normal" for p in convs if p["std"] > 0 and len(p["shape"]) == 4 and p["shape"][0] * p["shape"][1] * p["shape"][2] * p["shape"][3] >= 1000)
+# residual branches at full scale: torchvision's default (bn2.weight = 1 in each of the 8 BasicBlocks) is a note; with
+# zero_init_residual=True (bn2.weight = 0) nothing
+res = [f for f in rn["findings"] if f["pitfall"] == "residual_unscaled"]
+assert len(res) == 1 and res[0]["severity"] == "note" and res[0]["text"].startswith("8 of 8 residual blocks (layer1.0 ... layer4.1)"), res
+zero = json.load(open("rn_zero.json"))
+assert not [f for f in zero["findings"] if f["pitfall"] == "residual_unscaled"], zero["findings"]
 print("audit ok")
 PY
 

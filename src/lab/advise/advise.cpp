@@ -8,59 +8,13 @@
 
 #include "initlab/torch/layer_kind.hpp"
 #include "models/probe.hpp"
+#include "models/script_graph.hpp"
 #include "models/script_taps.hpp"
 
 namespace initlab::lab {
-namespace {
-
-// What a module type's forward graphs hold: an add of two tensors neither of which is a
-// parameter or buffer read (a residual connection), and functional activations.
-struct GraphFacts {
-  bool residual_add = false;
-  std::map<std::string, int> activations;
-};
-
-// `self`: the graph's module input; an `if self.flag:` on a bool attribute (torchvision's
-// use_res_connect) is resolved on `instance`, so only the branch that runs is read.
-void scan(torch::jit::Block* block, torch::jit::Value* self, const torch::jit::Module& instance, GraphFacts& f) {
-  static const std::map<std::string, std::string> functional = {
-      {"aten::relu", "relu"}, {"aten::relu_", "relu"}, {"aten::gelu", "gelu"},       {"aten::tanh", "tanh"},
-      {"aten::sigmoid", "sigmoid"}, {"aten::silu", "silu"}, {"aten::elu", "elu"}, {"aten::selu", "selu"},
-      {"aten::leaky_relu", "leaky_relu"}};
-  const auto computed_tensor = [](torch::jit::Value* v) {
-    return v->type()->cast<c10::TensorType>() && v->node()->kind() != torch::jit::prim::GetAttr &&
-           v->node()->kind() != torch::jit::prim::Constant;
-  };
-  for (torch::jit::Node* n : block->nodes()) {
-    if (n->kind() == torch::jit::prim::If && n->blocks().size() == 2) {
-      torch::jit::Node* cond = n->input(0)->node();
-      if (cond->kind() == torch::jit::prim::GetAttr && cond->input(0) == self) {
-        const std::string name = cond->s(torch::jit::attr::name);
-        if (instance.hasattr(name) && instance.attr(name).isBool()) {
-          scan(n->blocks()[instance.attr(name).toBool() ? 0 : 1], self, instance, f);
-          continue;
-        }
-      }
-    }
-    for (torch::jit::Block* b : n->blocks()) scan(b, self, instance, f);
-    const std::string kind = n->kind().toQualString();
-    if ((kind == "aten::add" || kind == "aten::add_") && n->inputs().size() >= 2 && computed_tensor(n->input(0)) && computed_tensor(n->input(1)))
-      f.residual_add = true;
-    if (const auto a = functional.find(kind); a != functional.end()) ++f.activations[a->second];
-  }
-}
-
-}  // namespace
 
 Architecture describe(const torch::jit::Module& module, const torch::Tensor& x) {
-  std::map<std::string, GraphFacts> facts;  // by the instance's qualified name
-  for (const auto& item : module.named_modules()) {
-    GraphFacts& f = facts[item.name];
-    for (const auto& method : item.value.get_methods()) {
-      const auto graph = torch::jit::toGraphFunction(method.function()).graph();
-      scan(graph->block(), graph->inputs().empty() ? nullptr : graph->inputs()[0], item.value, f);
-    }
-  }
+  std::map<std::string, GraphFacts> facts = graph_facts(module);  // by the instance's qualified name
   torch::jit::Module copy = module;
   const bool training = copy.is_training();
   copy.eval();

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "initlab/torch/layer_kind.hpp"
+#include "models/script_graph.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -19,6 +20,8 @@ constexpr std::int64_t kMaxGramSide = 4096;     // orthogonality is checked on G
 constexpr double kOrthogonalTolerance = 1e-3;   // max |G - g^2 I| / g^2
 constexpr double kTruncatedRatio = 2.2737;      // half range / std of N(0, 1) cut at +-2: 2 / sqrt(0.77374)
 constexpr double kTruncatedKurtosis = 2.3653;   // its kurtosis
+constexpr std::size_t kMinResidualBlocks = 2;   // fewer unscaled residual blocks: no finding
+constexpr std::size_t kManyResidualBlocks = 16;  // from this many, a warning even with a norm in each branch
 
 struct Moments {
   double mean = 0, std = 0, max_abs = 0, half_range = 0, kurtosis = 0;
@@ -216,6 +219,63 @@ void add_findings(const ParameterAudit& a, LayerKind kind, const std::optional<C
                                a.name, g4(a.std), a.max_abs / a.std, g4(a.std))});
 }
 
+// Whether a residual block's branch starts near zero: a norm weight, a scalar gate or layer scale
+// (a parameter of rank <= 1 that is not a bias) at |w| <= kSmallGate, or its last weight all zeros.
+constexpr double kSmallGate = 0.1;
+
+bool branch_starts_small(const torch::jit::Module& block) {
+  torch::Tensor last_weight;
+  for (const auto& item : block.named_modules()) {
+    const auto type = item.value.type()->name();
+    const LayerKind kind = libtorch::layer_kind_of(type ? type->qualifiedName() : "");
+    for (const auto& p : item.value.named_parameters(/*recurse=*/false)) {
+      const torch::Tensor& t = p.value;
+      if (t.numel() == 0) continue;
+      const bool gate = t.dim() <= 1 && role_of(kind, p.name, t) != "bias" && (kind == LayerKind::norm ? p.name == "weight" : true);
+      if (gate && t.detach().abs().max().item<double>() <= kSmallGate) return true;
+      if (t.dim() >= 2) last_weight = t;
+    }
+  }
+  return last_weight.defined() && last_weight.detach().abs().max().item<double>() == 0;
+}
+
+bool has_norm(const torch::jit::Module& block) {
+  for (const auto& m : block.modules())
+    if (m.type()->name() && libtorch::layer_kind_of(m.type()->name()->qualifiedName()) == LayerKind::norm) return true;
+  return false;
+}
+
+// Residual blocks (an add of two tensors the module computed: script_graph.hpp) whose branch is
+// added at full scale: the trunk's variance grows with their number.
+void add_residual_findings(const torch::jit::Module& module, std::vector<AuditFinding>& out) {
+  const auto facts = graph_facts(module);
+  std::vector<std::string> unscaled;
+  int blocks = 0;
+  bool normalized = true;
+  for (const auto& item : module.named_modules()) {
+    const auto type = item.value.type()->name();
+    const LayerKind kind = libtorch::layer_kind_of(type ? type->qualifiedName() : "");
+    const auto f = facts.find(item.name);
+    if (f == facts.end() || !f->second.residual_add || kind == LayerKind::attention || kind == LayerKind::norm) continue;
+    if (item.value.named_parameters(/*recurse=*/true).size() == 0) continue;  // adds nothing learned
+    ++blocks;
+    if (branch_starts_small(item.value)) continue;
+    unscaled.push_back(item.name.empty() ? "(the model)" : item.name);
+    normalized = normalized && has_norm(item.value);
+  }
+  if (unscaled.size() < kMinResidualBlocks) return;
+  const std::size_t n = unscaled.size();
+  const std::string which = n == 1 ? unscaled[0] : unscaled.front() + " ... " + unscaled.back();
+  out.push_back({unscaled.front(), "residual_unscaled", normalized && n < kManyResidualBlocks ? "note" : "warning",
+                 fmt::format("{} of {} residual blocks ({}) add their branch at full scale, so the trunk's variance grows with depth "
+                             "({}); start each branch near zero: its last norm's weight at 0 (torchvision: zero_init_residual=True), "
+                             "a scalar gate at 0 (SkipInit), or its last layer scaled by 1/sqrt({}) (GPT-2: 1/sqrt(2N))",
+                             n, blocks, which,
+                             normalized ? fmt::format("about {}x over {} blocks, each branch normalized", n + 1, n)
+                                        : fmt::format("compounding over {} blocks without a norm in each branch", n),
+                             n)});
+}
+
 }  // namespace
 
 AuditReport audit_module(const torch::jit::Module& module) {
@@ -257,6 +317,7 @@ AuditReport audit_module(const torch::jit::Module& module) {
       report.parameters.push_back(std::move(a));
     }
   }
+  add_residual_findings(module, report.findings);
   return report;
 }
 

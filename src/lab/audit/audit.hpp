@@ -12,6 +12,9 @@
 //   untruncated_normal   a small-std normal with no truncation: trunc_normal_(std=s) keeps its
 //                        default bounds a=-2, b=2, absolute, not in units of s (a note)
 //   nonfinite            NaN or inf values
+//   residual_unscaled    two or more residual blocks add their branch at full scale (no zero norm
+//                        weight, scalar gate or zero last layer), so the trunk's variance grows with
+//                        depth: a note with a norm in each branch (up to 15 blocks), else a warning
 // Torch-typed; the CLI (cmd_audit) prints it and adds propagate's verdict on the model as it is.
 #pragma once
 #include <optional>
@@ -51,7 +54,7 @@ struct ParameterAudit {
 
 struct AuditFinding {
   std::string parameter;
-  std::string pitfall;   // grouped_fan | packed_qkv | gated_whole_tensor | torch_default | untruncated_normal | nonfinite
+  std::string pitfall;   // grouped_fan | packed_qkv | gated_whole_tensor | torch_default | untruncated_normal | nonfinite | residual_unscaled
   std::string severity;  // warning | note
   std::string text;      // one line
 };

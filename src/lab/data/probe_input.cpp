@@ -3,6 +3,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include "data/dataset.hpp"
 #include "initlab/error.hpp"
 #include "initlab/excerpt.hpp"
 #include "initlab/shape.hpp"
@@ -34,6 +35,18 @@ torch::Tensor make_probe_input(const ProbeInput& input, std::int64_t n, std::uin
   sizes.insert(sizes.end(), input.shape.begin(), input.shape.end());
   if (input.vocabulary > 0) return torch::randint(0, input.vocabulary, sizes, gen, torch::kInt64);
   return torch::randn(sizes, gen);
+}
+
+torch::Tensor probe_samples(const std::string& text, std::int64_t n, std::uint64_t seed, const std::string& flag) {
+  if (const auto probe = parse_probe_input(text, flag)) return make_probe_input(*probe, n, seed);
+  if (text.rfind("data:", 0) != 0)
+    throw Error(flag + " '" + excerpt(text) + "' is unknown; expected gaussian:SHAPE (e.g. gaussian:3x32x32), tokens:VOCABxLEN or data:SPEC");
+  DataOptions options;
+  options.val_fraction = 0;
+  options.seed = seed;
+  const DataSplits data = load_data(text.substr(5), options);
+  const torch::Tensor x = data.train.x.slice(0, 0, std::min(n, data.train.size()));
+  return x.is_floating_point() ? x.to(torch::kFloat32) : x;
 }
 
 }  // namespace initlab::lab

@@ -39,6 +39,25 @@ std::optional<double> optional_from(const nlohmann::json& j) {
   return j.get<double>();
 }
 
+// A file: model's parameters no rule reached (a layer scale, an unknown module's tensor): how many,
+// their share of the values, the first; "" when none.
+std::string kept_line(const std::vector<libtorch::ParamInit>& report) {
+  double all = 0, kept = 0;
+  std::size_t count = 0;
+  std::string first;
+  for (const auto& p : report) {
+    double n = 1;
+    for (auto d : p.shape) n *= static_cast<double>(d);
+    all += n;
+    if (p.spec != "kept") continue;
+    if (count++ == 0) first = "'" + p.name + "' (" + p.rule + ")";
+    kept += n;
+  }
+  if (count == 0) return "";
+  return "  kept " + std::to_string(count) + " parameter" + (count == 1 ? "" : "s") + " of the model file as saved (" + g4(100 * kept / all) +
+         "% of the values), first " + first + "; give them a rule with --override 'PATTERN=SPEC'";
+}
+
 }  // namespace
 
 PreparedRun prepare_run(const RunSpec& spec, const DataSplits& data, const std::function<void(const std::string&)>& note) {
@@ -53,7 +72,8 @@ PreparedRun prepare_run(const RunSpec& spec, const DataSplits& data, const std::
     throw Error("--model '" + excerpt(spec.model) + "' changed since the experiment was planned (its content is not the one in the "
                 "experiment's key); plan it again");
   if (network) check_network_init(model, *network);
-  apply_init_plan(model, plan);
+  const auto report = apply_init_plan(model, plan);
+  if (const std::string kept = init.model.kind == ModelKind::file ? kept_line(report) : ""; !kept.empty() && note) note(kept);
   if (network)
     for (const auto& r : apply_network_init(model, *network, data, spec.seed))
       if (note) note(network_init_line(network->scheme, r));

@@ -62,6 +62,10 @@ void ScriptNetImpl::train(bool on) {
   script_->train(on);
 }
 
+void ScriptNetImpl::to(torch::Device device, torch::Dtype dtype, bool non_blocking) { script_->to(device, dtype, non_blocking); }
+void ScriptNetImpl::to(torch::Dtype dtype, bool non_blocking) { script_->to(dtype, non_blocking); }
+void ScriptNetImpl::to(torch::Device device, bool non_blocking) { script_->to(device, non_blocking); }
+
 ScriptNetImpl* script_net_of(torch::nn::Sequential& model) {
   if (model->size() != 1) return nullptr;
   return dynamic_cast<ScriptNetImpl*>(model->ptr(0).get());

@@ -32,6 +32,10 @@ class ScriptNetImpl : public torch::nn::Module {
   torch::Tensor input(const torch::Tensor& x) const;
   torch::jit::Module& script() { return *script_; }
   void train(bool on = true) override;
+  // Moves the script module's tensors in place (set_data), so the registered ones follow.
+  void to(torch::Device device, torch::Dtype dtype, bool non_blocking = false) override;
+  void to(torch::Dtype dtype, bool non_blocking = false) override;
+  void to(torch::Device device, bool non_blocking = false) override;
 
  private:
   std::shared_ptr<torch::jit::Module> script_;
