@@ -66,7 +66,9 @@ void print_advice(const std::string& model, const lab::Architecture& a, const la
 // same input. Schemes that need initlab's own residual blocks (skipinit, fixup) become the
 // per-layer formula, with how to zero each branch's last layer by --override.
 void advise_file_model(const AdviseOptions& o) {
-  if (o.quick_compare) throw Error("--quick-compare trains lab models; for --model '" + excerpt(o.model) + "' use the check (and initlab init)");
+  if (o.quick_compare)
+    throw Error("--quick-compare trains the lab's models; for --model '" + excerpt(o.model) +
+                "' train the two inits with initlab compare --model " + excerpt(o.model) + " --data SPEC --inits A,B");
   const std::string path = o.model.substr(5);
   torch::jit::Module module = load_torchscript(path);
   const std::string input = o.input.empty() ? "data:" + o.data : o.input;

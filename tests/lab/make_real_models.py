@@ -89,13 +89,16 @@ class VectorMlp(nn.Module):  # takes samples as vectors (no Flatten): train flat
     def forward(self, x):
         return self.fc2(torch.tanh(self.fc1(x)))
 
-class Blobs(nn.Module):  # an MLP on 6 CSV features, 3 classes: train's parity with torch.optim.SGD
+class Blobs(nn.Module):  # an MLP on 6 CSV features, 3 classes, two tied layers: train's parity with torch.optim.SGD
     def __init__(self):
         super().__init__()
         self.fc1 = nn.Linear(6, 32)
+        self.h1 = nn.Linear(32, 32)
+        self.h2 = nn.Linear(32, 32)
+        self.h2.weight = self.h1.weight  # one tensor, two names: stepped once
         self.fc2 = nn.Linear(32, 3)
     def forward(self, x):
-        return self.fc2(torch.tanh(self.fc1(x)))
+        return self.fc2(torch.tanh(self.h2(torch.tanh(self.h1(torch.tanh(self.fc1(x)))))))
 
 class Rgb(nn.Module):  # takes 3 channels: refused on Fashion-MNIST in one line
     def __init__(self):

@@ -110,6 +110,10 @@ grep -q "^warning: \[gated_whole_tensor\] 'lstm.weight_ih_l0' (LSTM): std .* is 
 ! grep -q "gated_whole_tensor" lstm_o.txt || { echo "audit: per-gate init flagged"; cat lstm_o.txt; exit 1; }
 "$bin" audit resnet18.pt --input gaussian:3x32x32 --batch 8 --json > rn.json
 "$bin" audit resnet18_zero.pt --json > rn_zero.json
+"$bin" init resnet18.pt --init he_normal --override 'layer*.conv2.weight=zeros' -o resnet_conv2.pt > /dev/null
+"$bin" audit resnet_conv2.pt --json > rn_conv2.json  # each branch's last conv zeroed (a downsample conv is registered after it)
+"$py" "$here/make_real_models.py" encoder
+"$bin" audit encoder.pt --json > enc.json  # post-LN: norm1(x + f(x)) renormalizes the trunk
 "$bin" init resnet18.pt --init normal:std=0.01 -o resnet_small.pt > /dev/null
 "$bin" audit resnet_small.pt --input gaussian:3x32x32 --batch 8 > rn_small.txt
 grep -q "^propagate --init as_is --input gaussian:3x32x32 --batch 8: vanishing" rn_small.txt || { echo "audit proof"; cat rn_small.txt; exit 1; }
@@ -135,8 +139,9 @@ assert all(p["distribution"] == "normal" for p in convs if p["std"] > 0 and len(
 # zero_init_residual=True (bn2.weight = 0) nothing
 res = [f for f in rn["findings"] if f["pitfall"] == "residual_unscaled"]
 assert len(res) == 1 and res[0]["severity"] == "note" and res[0]["text"].startswith("8 of 8 residual blocks (layer1.0 ... layer4.1)"), res
-zero = json.load(open("rn_zero.json"))
-assert not [f for f in zero["findings"] if f["pitfall"] == "residual_unscaled"], zero["findings"]
+for name in ("rn_zero.json", "rn_conv2.json", "enc.json"):
+    found = json.load(open(name))["findings"]
+    assert not [f for f in found if f["pitfall"] == "residual_unscaled"], (name, found)
 print("audit ok")
 PY
 

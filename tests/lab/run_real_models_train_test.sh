@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 16: `train` / `compare --model file:M.pt` train a user's TorchScript model with the lab's
 # inits, the training monitor seeing its layers through the submodule calls.
-#  - parity: a file MLP on CSV data, full batch, plain SGD: every epoch's training loss equals the same
+#  - parity: a file MLP (two of its layers tied) on CSV data, full batch, plain SGD: every epoch's training loss equals the same
 #    model (weights from `initlab init` with the same spec and seed) trained by torch.optim.SGD in
 #    PyTorch from Python, within 1e-4 relative;
 #  - a CNN with BatchNorm, a residual add and dropout (make_real_models.py small_cnn) on Fashion-MNIST:
@@ -91,6 +91,32 @@ m.save('vector_mlp.pt')"
 "$bin" train --model file:vector_mlp.pt --data fashion-mnist --limit 500 --epochs 1 --init xavier_uniform --db vec.db --quiet > /dev/null
 [ "$("$py" -c "import sqlite3; print(sqlite3.connect('vec.db').execute('select count(*) from experiments').fetchone()[0])")" = 2 ] \
   || { echo "a changed model file reused the old experiment"; exit 1; }
+# ... and in a sweep: the changed file is another sweep, whose point is the new experiment
+cat > sweep.toml <<'TOML'
+model = "file:vector_mlp.pt"
+data = "fashion-mnist"
+limit = 300
+epochs = 1
+lr = "logspace(0.01,0.1,2)"
+inits = ["xavier_uniform"]
+seeds = 1
+TOML
+"$bin" sweep sweep.toml --db sw.db --jobs 1 --quiet > /dev/null
+"$py" -c "
+import torch
+m = torch.jit.load('vector_mlp.pt')
+with torch.no_grad(): m.fc2.bias.fill_(-0.5)
+m.save('vector_mlp.pt')"
+"$bin" sweep sweep.toml --db sw.db --jobs 1 --quiet > /dev/null
+"$py" - <<'PY'
+import sqlite3
+c = sqlite3.connect("sw.db")
+sweeps = c.execute("select id from sweeps order by id").fetchall()
+assert len(sweeps) == 2, sweeps  # the changed file: a new sweep
+points = [set(r[0] for r in c.execute("select experiment_id from sweep_points where sweep_id = ?", s)) for s in sweeps]
+assert len(points[0]) == 2 and len(points[1]) == 2 and not (points[0] & points[1]), points
+print("sweep ok")
+PY
 
 # --- one line, exit 2, nothing written -------------------------------------------------------------------
 refuse() {  # NAME EXPECTED-TEXT ARGS...
@@ -104,6 +130,7 @@ refuse() {  # NAME EXPECTED-TEXT ARGS...
 refuse outputs "returns 2x7 for 2 samples of --data 'fashion-mnist'; expected 2x10 (10 classes)" --model file:small_cnn7.pt --init he_normal
 refuse options "--activation, --batchnorm, --dropout and --param shape the lab's own models" --model file:small_cnn.pt --batchnorm --init he_normal
 refuse scheme "on a TorchScript model only lsuv, datadep and the recurrent recipes work" --model file:small_cnn.pt --init fixup
+refuse gpt2 "on a TorchScript model only lsuv, datadep and the recurrent recipes work" --model file:small_cnn.pt --init gpt2
 refuse missing "'nothing.pt' is not a file" --model file:nothing.pt --init he_normal
 printf 'not torchscript' > junk.pt
 refuse junk "is not a TorchScript model" --model file:junk.pt --init he_normal

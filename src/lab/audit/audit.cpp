@@ -220,11 +220,12 @@ void add_findings(const ParameterAudit& a, LayerKind kind, const std::optional<C
 }
 
 // Whether a residual block's branch starts near zero: a norm weight, a scalar gate or layer scale
-// (a parameter of rank <= 1 that is not a bias) at |w| <= kSmallGate, or its last weight all zeros.
+// (a parameter of rank <= 1 that is not a bias) at |w| <= kSmallGate, or a weight all zeros (the
+// branch's last layer zeroed, as Fixup and ZerO do; it need not be the last registered: a
+// downsample shortcut often is).
 constexpr double kSmallGate = 0.1;
 
 bool branch_starts_small(const torch::jit::Module& block) {
-  torch::Tensor last_weight;
   for (const auto& item : block.named_modules()) {
     const auto type = item.value.type()->name();
     const LayerKind kind = libtorch::layer_kind_of(type ? type->qualifiedName() : "");
@@ -233,10 +234,10 @@ bool branch_starts_small(const torch::jit::Module& block) {
       if (t.numel() == 0) continue;
       const bool gate = t.dim() <= 1 && role_of(kind, p.name, t) != "bias" && (kind == LayerKind::norm ? p.name == "weight" : true);
       if (gate && t.detach().abs().max().item<double>() <= kSmallGate) return true;
-      if (t.dim() >= 2) last_weight = t;
+      if (t.dim() >= 2 && t.detach().abs().max().item<double>() == 0) return true;
     }
   }
-  return last_weight.defined() && last_weight.detach().abs().max().item<double>() == 0;
+  return false;
 }
 
 bool has_norm(const torch::jit::Module& block) {
@@ -257,6 +258,8 @@ void add_residual_findings(const torch::jit::Module& module, std::vector<AuditFi
     const LayerKind kind = libtorch::layer_kind_of(type ? type->qualifiedName() : "");
     const auto f = facts.find(item.name);
     if (f == facts.end() || !f->second.residual_add || kind == LayerKind::attention || kind == LayerKind::norm) continue;
+    // Post-LN (norm1(x + f(x)), TransformerEncoderLayer's default): the trunk is renormalized after every add.
+    if (f->second.renormalized_adds == f->second.residual_adds) continue;
     if (item.value.named_parameters(/*recurse=*/true).size() == 0) continue;  // adds nothing learned
     ++blocks;
     if (branch_starts_small(item.value)) continue;

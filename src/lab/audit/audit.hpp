@@ -13,8 +13,9 @@
 //                        default bounds a=-2, b=2, absolute, not in units of s (a note)
 //   nonfinite            NaN or inf values
 //   residual_unscaled    two or more residual blocks add their branch at full scale (no zero norm
-//                        weight, scalar gate or zero last layer), so the trunk's variance grows with
-//                        depth: a note with a norm in each branch (up to 15 blocks), else a warning
+//                        weight, scalar gate or zero weight), so the trunk's variance grows with
+//                        depth: a note with a norm in each branch (up to 15 blocks), else a warning;
+//                        post-LN blocks (every add goes into a norm) are renormalized, not flagged
 // Torch-typed; the CLI (cmd_audit) prints it and adds propagate's verdict on the model as it is.
 #pragma once
 #include <optional>

@@ -41,8 +41,7 @@ torch::Tensor probe_samples(const std::string& text, std::int64_t n, std::uint64
   if (const auto probe = parse_probe_input(text, flag)) return make_probe_input(*probe, n, seed);
   if (text.rfind("data:", 0) != 0)
     throw Error(flag + " '" + excerpt(text) + "' is unknown; expected gaussian:SHAPE (e.g. gaussian:3x32x32), tokens:VOCABxLEN or data:SPEC");
-  DataOptions options;
-  options.val_fraction = 0;
+  DataOptions options;  // the default validation split: the same training samples as a run's
   options.seed = seed;
   const DataSplits data = load_data(text.substr(5), options);
   const torch::Tensor x = data.train.x.slice(0, 0, std::min(n, data.train.size()));

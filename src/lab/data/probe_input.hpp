@@ -24,8 +24,9 @@ std::optional<ProbeInput> parse_probe_input(const std::string& text, const std::
 torch::Tensor make_probe_input(const ProbeInput& input, std::int64_t n, std::uint64_t seed);
 
 // The samples a model is probed with, from one spec: gaussian:SHAPE / tokens:VOCABxLEN (drawn as
-// above), or data:SPEC: its first `n` training samples after the data's shuffle by `seed`, no
-// validation split (float32; token ids stay ids; fewer when the data has fewer). Throws Error
+// above), or data:SPEC: its first `n` training samples after the data's shuffle by `seed` and
+// the default validation split, normalized as a run's are (float32; token ids stay ids; fewer
+// when the data has fewer). Throws Error
 // naming `flag` for any other spec.
 torch::Tensor probe_samples(const std::string& text, std::int64_t n, std::uint64_t seed, const std::string& flag = "--input");
 

@@ -77,6 +77,8 @@ void check(const CoordCheckConfig& c) {
 }  // namespace
 
 std::string model_at_width(const std::string& model, std::int64_t width, const DataSplits& data) {
+  if (model.rfind("file:", 0) == 0)
+    throw Error("--model '" + excerpt(model) + "': coordcheck varies the width of a lab model (mlp, vit); a TorchScript model's is fixed");
   std::string spec = model;
   if (model == "mlp") {
     std::int64_t in = 1;

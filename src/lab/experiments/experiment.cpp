@@ -62,8 +62,14 @@ void check_run_spec(const RunSpec& spec, DataCache& data, double max_memory_byte
     // measured: its parameters and every module's output on one sample, through its submodule calls.
     auto probe = build_model(init.model, d, spec.model_options);
     ScriptNetImpl& net = *script_net_of(probe);
-    double out = 0;
-    const ModelTally t = tally_script_model(net.script(), net.input(d.train.x.slice(0, 0, 1)), &out);
+    double out = static_cast<double>(outputs);
+    ModelTally t;
+    try {
+      t = tally_script_model(net.script(), net.input(d.train.x.slice(0, 0, 1)), &out);
+    } catch (const Error& e) {  // no Linear / Conv / RNN / attention module ran: the parameters alone
+      if (spec.monitor_every > 0) throw Error("--monitor on " + what + ": " + e.what());
+      for (const auto& p : probe->parameters()) t.parameters += static_cast<double>(p.numel());
+    }
     check_footprint(what, footprint_of(t, product(d.sample_shape), out, batch, 0, optimizer_state_copies(spec.train)), batch, max_memory_bytes);
     check_init_on(probe, init, d);
     return;
@@ -86,6 +92,7 @@ Plan plan_experiment(const ExperimentConfig& c, DataCache& data) {
   if (c.inits.empty()) throw Error("no init to train; expected --init or --inits");
   check_seed_range(c.first_seed, c.seeds);
   RunSpec base = base_spec(c);
+  base.model_digest = model_digest(base.model);  // once: every init's runs carry the same
   std::vector<RunSpec> per_init;  // parsed and checked once per init; the runs copy them
   for (const auto& init : c.inits) {
     RunSpec s = base;
@@ -94,7 +101,6 @@ Plan plan_experiment(const ExperimentConfig& c, DataCache& data) {
     check_run_spec(s, data, c.max_memory_bytes);
     per_init.push_back(std::move(s));
   }
-  base.model_digest = per_init.front().model_digest;  // a file: model's content, in the experiment's key
   const Task task = data.get(parsed(per_init.front()).data, base.data_options).task;
   Plan plan;
   PlannedExperiment e;

@@ -23,16 +23,19 @@ void parse_run_spec(RunSpec& spec) {
   for (const auto& o : spec.overrides) require_utf8("--override", o);
   auto parsed = std::make_shared<ParsedSpec>();
   parsed->model = parse_model_spec(spec.model);
-  if (parsed->model.kind == ModelKind::file && spec.model_digest.empty()) {
-    if (!std::filesystem::is_regular_file(parsed->model.path))
-      throw Error("--model '" + excerpt(spec.model) + "': '" + excerpt(parsed->model.path) + "' is not a file");
-    spec.model_digest = file_digest(parsed->model.path);
-  }
+  if (parsed->model.kind == ModelKind::file && spec.model_digest.empty()) spec.model_digest = model_digest(spec.model);
   parsed->data = parse_data_spec(spec.data);
   parsed->network = parse_network_init(spec.init);
   parsed->plan = base_plan(parsed->network, spec.init, spec.bias, spec.overrides, spec.generator, 0, model_rules(parsed->network, parsed->model));
   parsed->canonical = parsed->network ? spec.init : format_spec(parsed->plan.weight);
   spec.parsed = std::move(parsed);
+}
+
+std::string model_digest(const std::string& model) {
+  const ModelSpec m = parse_model_spec(model);
+  if (m.kind != ModelKind::file) return "";
+  if (!std::filesystem::is_regular_file(m.path)) throw Error("--model '" + excerpt(model) + "': '" + excerpt(m.path) + "' is not a file");
+  return file_digest(m.path);
 }
 
 const ParsedSpec& parsed(const RunSpec& spec) {

@@ -51,6 +51,9 @@ struct RunSpec {
 // spec.overrides into spec.parsed. Call it again after changing any of them. Throws Error naming
 // the bad spec.
 void parse_run_spec(RunSpec& spec);
+// A --model's content digest when it is file:PATH (file_digest), else "". Throws Error naming the
+// path when it is not a readable file.
+std::string model_digest(const std::string& model);
 // spec.parsed; a spec that was never parsed is a programming error (std::logic_error), never a
 // silent default init.
 const ParsedSpec& parsed(const RunSpec& spec);

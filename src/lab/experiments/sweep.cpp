@@ -7,14 +7,17 @@
 #include <charconv>
 #include <chrono>
 #include <limits>
+#include <map>
 #include <cstdio>
 #include <set>
 
 #include "experiments/experiment.hpp"
 #include "experiments/summary_json.hpp"
 #include "initlab/error.hpp"
+#include "initlab/excerpt.hpp"
 #include "initlab/key_values.hpp"
 #include "store/store.hpp"
+#include "train/error_line.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -99,11 +102,9 @@ SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::ui
                 "; shrink the grid or raise --max-runs");
   SweepPlan out;
   out.points = expand_grid(sweep);
-  const nlohmann::json config = sweep_config_json(sweep);
-  out.record.key = experiment_key(config);
   out.record.name = sweep.name.empty() ? sweep.path : sweep.name;
-  out.record.config = config.dump();
   out.record.command = command;
+  std::map<std::string, std::string> model_digests;  // file: models' content: part of the sweep's key
   std::set<std::string> checked;
   std::vector<RunSpec> per_init;  // the point's specs, parsed once per init; the runs copy them
   std::map<std::string, double> step_seconds;
@@ -119,6 +120,8 @@ SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::ui
       validate(base.train);
       if (!sweep.tune.empty() && base.data_options.val_fraction <= 0)
         throw Error("'tune' chooses by the validation metric, but 'val' is 0; give val > 0");
+      base.model_digest = model_digest(base.model);  // once per point, in its key and every run's spec
+      if (!base.model_digest.empty()) model_digests[base.model] = base.model_digest;
       per_init.clear();
       for (const auto& init : sweep.inits) {
         RunSpec s = base;
@@ -128,12 +131,19 @@ SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::ui
         if (checked.insert(key).second) check_run_spec(s, data, max_memory_bytes);
         per_init.push_back(std::move(s));
       }
-      base.model_digest = per_init.front().model_digest;  // a file: model's content, in the point's key
       const DataSplits& d = data.get(parsed(per_init.front()).data, base.data_options);
       task = d.task;
       const std::string model_key = base.model + "|" + base.data + "|" + nlohmann::json{base.model_options.activation,
                                     base.model_options.batchnorm, base.train.batch}.dump();
-      if (!step_seconds.count(model_key)) step_seconds[model_key] = seconds_per_step(per_init.front(), d);
+      if (!step_seconds.count(model_key)) {
+        try {
+          step_seconds[model_key] = seconds_per_step(per_init.front(), d);
+        } catch (const Error&) {
+          throw;
+        } catch (const std::exception& e) {  // a file: model that fails a training step: one line
+          throw Error("--model '" + excerpt(base.model) + "' fails a training step on the data: " + error_line(e));
+        }
+      }
       const double steps = static_cast<double>((d.train.size() + base.train.batch - 1) / base.train.batch);
       out.estimated_seconds += step_seconds[model_key] * steps * base.train.epochs * 1.15 /* evaluation */ *
                                static_cast<double>(sweep.inits.size() * static_cast<std::size_t>(sweep.seeds));
@@ -162,6 +172,11 @@ SweepPlan plan_sweep(const SweepFile& sweep, const std::string& command, std::ui
         out.plan.runs.push_back(std::move(r));
       }
   }
+  // A changed model file is another sweep (its points are other experiments), never the old one's points.
+  nlohmann::json config = sweep_config_json(sweep);
+  if (!model_digests.empty()) config["model_digests"] = model_digests;
+  out.record.key = experiment_key(config);
+  out.record.config = config.dump();
   return out;
 }
 

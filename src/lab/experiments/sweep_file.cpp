@@ -261,7 +261,7 @@ class Reader {
 const std::vector<SweepKey>& sweep_keys() {
   static const std::vector<SweepKey> keys = {
       {"name", T::string, false, "Name of the sweep (its experiments are stored under it)"},
-      {"model", T::string, true, "mlp:784-128-10 | mlp:784-100x10-10 | resmlp:784-256x4-10 | cnn | rescnn:32x4 | rnn:lstm-64-64 | toy"},
+      {"model", T::string, true, "mlp:784-128-10 | mlp:784-100x10-10 | resmlp:784-256x4-10 | cnn | rescnn:32x4 | rnn:lstm-64-64 | toy | file:M.pt (a TorchScript model; the path from the current folder)"},
       {"data", T::string, true, "fashion-mnist[,sequence=rows|pixels|permuted] | mnist:DIR | idx:DIR | cifar10:DIR | csv:FILE,label=COL | text:DIR | synthetic:regression|spirals|blobs|adding,T=STEPS"},
       {"activation", T::string, true, "relu | leaky_relu | elu | selu | gelu | silu | tanh | sigmoid | linear"},
       {"batchnorm", T::boolean, true, "BatchNorm after every hidden layer"},

@@ -14,6 +14,18 @@ const std::string* activation_of(const std::string& op) {
   return it == functional.end() ? nullptr : &it->second;
 }
 
+// Whether every use of v is a call of a norm module's forward (LayerNorm, BatchNorm2d, ...).
+bool feeds_only_norm(torch::jit::Value* v) {
+  if (v->uses().empty()) return false;
+  for (const torch::jit::Use& u : v->uses()) {
+    torch::jit::Node* user = u.user;
+    if (user->kind() != torch::jit::prim::CallMethod || u.offset == 0) return false;
+    const auto cls = user->input(0)->type()->cast<c10::ClassType>();
+    if (!cls || !cls->name() || cls->name()->name().find("Norm") == std::string::npos) return false;
+  }
+  return true;
+}
+
 void scan(torch::jit::Block* block, torch::jit::Value* self, const torch::jit::Module& instance, GraphFacts& f) {
   const auto computed_tensor = [](torch::jit::Value* v) {
     return v->type()->cast<c10::TensorType>() && v->node()->kind() != torch::jit::prim::GetAttr &&
@@ -32,8 +44,11 @@ void scan(torch::jit::Block* block, torch::jit::Value* self, const torch::jit::M
     }
     for (torch::jit::Block* b : n->blocks()) scan(b, self, instance, f);
     const std::string kind = n->kind().toQualString();
-    if ((kind == "aten::add" || kind == "aten::add_") && n->inputs().size() >= 2 && computed_tensor(n->input(0)) && computed_tensor(n->input(1)))
+    if ((kind == "aten::add" || kind == "aten::add_") && n->inputs().size() >= 2 && computed_tensor(n->input(0)) && computed_tensor(n->input(1))) {
       f.residual_add = true;
+      ++f.residual_adds;
+      if (feeds_only_norm(n->output())) ++f.renormalized_adds;
+    }
     if (n->kind().is_aten())
       if (const std::string* a = activation_of(n->kind().toUnqualString())) ++f.activations[*a];
     // F.relu(x), or self.activation(x) on a function attribute: a call of torch.nn.functional.relu.

@@ -16,6 +16,8 @@ namespace initlab::lab {
 
 struct GraphFacts {
   bool residual_add = false;
+  int residual_adds = 0;      // adds of two computed tensors
+  int renormalized_adds = 0;  // ... whose result goes only into a norm module (post-LN: norm1(x + f(x)))
   std::map<std::string, int> activations;  // relu, gelu, tanh, ... (activation_names()) -> calls
 };
 

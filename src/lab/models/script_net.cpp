@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "initlab/error.hpp"
@@ -46,10 +47,13 @@ ScriptNetImpl::ScriptNetImpl(const torch::jit::Module& module, bool flatten)
     while (named_parameters(false).contains(n) || named_buffers(false).contains(n)) n += "_";
     return n;
   };
+  // A tensor reached by two names (tied weights: an embedding shared with the output layer) is
+  // registered once, so the optimizer steps it once, as torch.nn.Module.parameters() does.
+  std::set<const c10::TensorImpl*> seen;
   for (const auto& p : script_->named_parameters(/*recurse=*/true))
-    register_parameter(unique(p.name), p.value, p.value.requires_grad());
+    if (seen.insert(p.value.unsafeGetTensorImpl()).second) register_parameter(unique(p.name), p.value, p.value.requires_grad());
   for (const auto& b : script_->named_buffers(/*recurse=*/true))
-    if (b.value.defined()) register_buffer(unique(b.name), b.value);
+    if (b.value.defined() && seen.insert(b.value.unsafeGetTensorImpl()).second) register_buffer(unique(b.name), b.value);
   torch::nn::Module::train(script_->is_training());
 }
 

@@ -358,7 +358,33 @@ void recurrent_recipe(NetworkInit& n, const KeyValues& args, const std::string& 
 
 }  // namespace
 
+namespace {
+
+// The module types of a lab model, or of a file: model's script module.
+std::vector<std::string> module_types(torch::nn::Sequential& net) {
+  std::vector<std::string> out;
+  if (ScriptNetImpl* s = script_net_of(net)) {
+    for (const auto& m : s->script().modules())
+      if (m.type()->name()) out.push_back(m.type()->name()->qualifiedName());
+  } else {
+    for (const auto& m : net->modules(/*include_self=*/false)) out.push_back(m->name());
+  }
+  return out;
+}
+
+void check_script_scheme(const NetworkInit& init) {
+  if (!is_recurrent_recipe(init.scheme) && init.scheme != "lsuv" && init.scheme != "datadep")
+    throw Error("init '" + excerpt(init.spec) + "' needs to know the architecture (residual branches, layers): use it with a lab model; "
+                "on a TorchScript model only lsuv, datadep and the recurrent recipes work");
+}
+
+}  // namespace
+
 std::vector<std::string> model_rules(const std::optional<NetworkInit>& network, const ModelSpec& model) {
+  if (model.kind == ModelKind::file) {  // the script module's own rules apply at init (libtorch::apply_plan)
+    if (network) check_script_scheme(*network);
+    return {};
+  }
   std::vector<std::string> out = network ? transformer_rules(*network, model) : std::vector<std::string>{};
   for (auto& r : model_default_rules(model)) out.push_back(std::move(r));
   return out;
@@ -423,28 +449,6 @@ std::optional<NetworkInit> parse_network_init(const std::string& spec) {
   }
   return n;
 }
-
-namespace {
-
-// The module types of a lab model, or of a file: model's script module.
-std::vector<std::string> module_types(torch::nn::Sequential& net) {
-  std::vector<std::string> out;
-  if (ScriptNetImpl* s = script_net_of(net)) {
-    for (const auto& m : s->script().modules())
-      if (m.type()->name()) out.push_back(m.type()->name()->qualifiedName());
-  } else {
-    for (const auto& m : net->modules(/*include_self=*/false)) out.push_back(m->name());
-  }
-  return out;
-}
-
-void check_script_scheme(const NetworkInit& init) {
-  if (!is_recurrent_recipe(init.scheme) && init.scheme != "lsuv" && init.scheme != "datadep")
-    throw Error("init '" + excerpt(init.spec) + "' needs to know the architecture (residual branches, layers): use it with a lab model; "
-                "on a TorchScript model only lsuv, datadep and the recurrent recipes work");
-}
-
-}  // namespace
 
 void check_network_init(torch::nn::Sequential& net, const NetworkInit& init) {
   if (script_net_of(net)) check_script_scheme(init);

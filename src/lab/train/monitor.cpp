@@ -5,7 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <stdexcept>
 
+#include "initlab/error.hpp"
 #include "models/recurrent_unroll.hpp"
 #include "models/script_net.hpp"
 #include "models/script_taps.hpp"
@@ -79,7 +81,7 @@ void TrainingMonitor::watch_recurrent(const torch::Tensor& x) {
 }
 
 torch::Tensor TrainingMonitor::flat_weights(const Watched& w) const {
-  if (w.weights.size() == 1) return w.weights[0].detach().view(-1);  // a view: callers that keep it clone
+  if (w.weights.size() == 1) return w.weights[0].detach().reshape(-1);  // a view when contiguous: callers that keep it clone
   std::vector<torch::Tensor> flat;
   for (const auto& t : w.weights) flat.push_back(t.detach().flatten());
   return torch::cat(flat);
@@ -96,7 +98,11 @@ torch::Tensor TrainingMonitor::forward(const torch::Tensor& x, std::int64_t step
   ProbedForward f;
   if (script_) {
     tapped_->module().train(script_->script().is_training());  // the clone has its own mode
-    f = probed_forward(*tapped_, script_->input(x), /*retain_pre_grad=*/with_grad);
+    try {
+      f = probed_forward(*tapped_, script_->input(x), /*retain_pre_grad=*/with_grad);
+    } catch (const Error& e) {  // the model failed on this batch: this run fails, not the experiment
+      throw std::runtime_error(e.what());
+    }
     if (layers_.empty()) watch(f.layers);
   } else {
     f = probed_forward(stages_, x, /*retain_pre_grad=*/with_grad);
