@@ -46,7 +46,7 @@ void TrainingMonitor::watch(const std::vector<ProbedLayer>& layers) {
   const auto params = model_->parameters();
   for (const auto& l : layers) {
     Watched w;
-    w.name = l.name;
+    w.name = l.name.empty() ? "(model)" : l.name;  // a file: model that calls no submodule is one layer, itself
     for (const auto& [name, t] : l.weights) {
       w.weights.push_back(t);
       for (std::size_t i = 0; i < params.size(); ++i)
