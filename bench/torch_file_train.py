@@ -8,13 +8,11 @@ import sys
 
 import torch
 
-from torch_loop import fashion_mnist, timed_epochs
+from torch_loop import standardized_fashion_mnist, timed_epochs
 
 path, threads, epochs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 torch.set_num_threads(threads)
 torch.manual_seed(0)
-x, y = fashion_mnist("train")
-xt, yt = fashion_mnist("t10k")
-mean, std = x.mean(), x.std()
-x, xt = ((x - mean) / std).unsqueeze(1), ((xt - mean) / std).unsqueeze(1)
+x, y, xt, yt = standardized_fashion_mnist()
+x, xt = x.unsqueeze(1), xt.unsqueeze(1)
 print(timed_epochs(torch.jit.load(path), x, y, xt, yt, epochs))

@@ -18,6 +18,15 @@ def fashion_mnist(split):
     return torch.tensor(images, dtype=torch.float32), torch.tensor(labels, dtype=torch.int64)
 
 
+def standardized_fashion_mnist():
+    """(x, y, xt, yt): the training and test images standardized by the training set's mean and std,
+    initlab's default --normalize standard, as (N, 28, 28) float32."""
+    x, y = fashion_mnist("train")
+    xt, yt = fashion_mnist("t10k")
+    mean, std = x.mean(), x.std()
+    return (x - mean) / std, y, (xt - mean) / std, yt
+
+
 def train_epoch(model, opt, x, y, batch=64):
     """One shuffled pass over (x, y) with cross-entropy; returns (mean loss, accuracy)."""
     order = torch.randperm(len(x))

@@ -9,15 +9,12 @@ import sys
 import torch
 import torch.nn as nn
 
-from torch_loop import fashion_mnist, timed_epochs
+from torch_loop import standardized_fashion_mnist, timed_epochs
 
 threads, epochs, hidden = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 torch.set_num_threads(threads)
 torch.manual_seed(0)
-x, y = fashion_mnist("train")
-xt, yt = fashion_mnist("t10k")
-mean, std = x.mean(), x.std()
-x, xt = (x - mean) / std, (xt - mean) / std
+x, y, xt, yt = standardized_fashion_mnist()
 
 
 class Net(nn.Module):

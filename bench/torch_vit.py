@@ -11,15 +11,13 @@ import sys
 import torch
 import torch.nn as nn
 
-from torch_loop import fashion_mnist, timed_epochs
+from torch_loop import standardized_fashion_mnist, timed_epochs
 
 threads, epochs, dim, layers, heads = (int(a) for a in sys.argv[1:6])
 torch.set_num_threads(threads)
 torch.manual_seed(0)
-x, y = fashion_mnist("train")
-xt, yt = fashion_mnist("t10k")
-mean, std = x.mean(), x.std()
-x, xt = ((x - mean) / std).unsqueeze(1), ((xt - mean) / std).unsqueeze(1)
+x, y, xt, yt = standardized_fashion_mnist()
+x, xt = x.unsqueeze(1), xt.unsqueeze(1)
 PATCH = 7
 
 

@@ -45,7 +45,7 @@ std::string ci_text(const Measured& m, int digits) {
 }
 
 const std::vector<Reproduction>& reproductions() {
-  static const std::vector<Reproduction> all = {he2015(), glorot2010(), pennington2017(), klambauer2017(), mishkin2016(), zhao2022(), schoenholz2017(), le2015(), yang2021(), seed000(), seed002()};
+  static const std::vector<Reproduction> all = {he2015(), glorot2010(), pennington2017(), klambauer2017(), mishkin2016(), zhao2022(), schoenholz2017(), le2015(), yang2021(), seed000(), seed002(), seed003()};
   return all;
 }
 

@@ -15,5 +15,6 @@ Reproduction le2015();          // IRNN: a ReLU RNN started at the identity solv
 Reproduction yang2021();        // Tensor Programs V: the best learning rate moves with width under SP, stays under μP
 Reproduction seed000();         // seed notebook 000: Xavier 96.30% vs He 96.25%, one run each; is the difference real?
 Reproduction seed002();         // seed notebook 002: zero / random / Xavier / He on its PyTorch MLP
+Reproduction seed003();         // seed notebook 003: zero init does not learn the toy regression, the random inits do
 
 }  // namespace initlab::lab

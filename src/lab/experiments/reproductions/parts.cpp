@@ -95,12 +95,12 @@ Series ci_series(std::string name, const std::vector<double>& x, const std::vect
   return s;
 }
 
-Figure accuracy_per_seed(std::string title, std::string caption, const std::vector<const Measured*>& finals) {
+Figure accuracy_per_seed(std::string title, std::string caption, const std::vector<const Measured*>& finals, std::string y_label) {
   Figure f;
   f.title = std::move(title);
   f.caption = std::move(caption);
   f.x_label = "seed";
-  f.y_label = "test accuracy";
+  f.y_label = std::move(y_label);
   for (const Measured* m : finals) {
     Series series;
     series.name = m->name.substr(0, m->name.find(':'));

@@ -37,7 +37,8 @@ Series ci_series(std::string name, const std::vector<double>& x, const std::vect
 
 // The final test accuracy per seed of each measurement (a series each, named by the measurement's
 // name up to its ':'), one point per seed: the figure of the training reproductions.
-Figure accuracy_per_seed(std::string title, std::string caption, const std::vector<const Measured*>& finals);
+Figure accuracy_per_seed(std::string title, std::string caption, const std::vector<const Measured*>& finals,
+                         std::string y_label = "test accuracy");
 
 // A criterion decided by `met`, with the numbers it was decided on.
 Criterion criterion(std::string text, bool met, std::string measured);
