@@ -21,6 +21,7 @@
 #include "data/probe_input.hpp"
 #include "initlab/byte_size.hpp"
 #include "models/probe.hpp"
+#include "models/script_net.hpp"
 #include "train/error_line.hpp"
 #include "netinit/network_init.hpp"
 
@@ -43,28 +44,6 @@ struct InitOptionsCli {
   std::int64_t batch = 0;   // samples (default: the scheme's)
   bool flatten = false;     // samples as vectors (for MLPs)
 };
-
-// The parameters apply_plan left as they were ("kept"): how many, their share of all values, the first.
-struct KeptShare {
-  std::size_t count = 0;
-  double share = 0;   // of all parameter values
-  double total = 0;   // values in all parameters
-  std::string first, first_reason;
-};
-
-KeptShare kept_share(const std::vector<libtorch::ParamInit>& report) {
-  KeptShare k;
-  double kept_values = 0;
-  for (const auto& p : report) {
-    const double n = static_cast<double>(numel(p.shape));
-    k.total += n;
-    if (p.spec != "kept") continue;
-    if (k.count++ == 0) k.first = p.name, k.first_reason = p.rule;
-    kept_values += n;
-  }
-  k.share = k.total > 0 ? kept_values / k.total : 0;
-  return k;
-}
 
 std::string percent(double share) {
   if (!std::isfinite(share)) return "0.00%";  // no values at all
@@ -115,7 +94,7 @@ void run_init(const InitOptionsCli& o) {
   if (!std::filesystem::is_directory(dir)) throw Error("cannot write '" + o.out + "': folder '" + dir.string() + "' does not exist");
   torch::jit::Module module = load_torchscript(o.model);
   const auto report = libtorch::apply_plan(module, plan);
-  const KeptShare kept = kept_share(report);
+  const lab::KeptShare kept = lab::kept_share(report);
   if (o.strict && kept.count > 0)
     throw Error("--strict: " + std::to_string(kept.count) + " parameter" + (kept.count == 1 ? "" : "s") + " (" + percent(kept.share) +
                 " of the values) would be left as " + (kept.count == 1 ? "it was" : "they were") + ", first '" + kept.first + "' (" +

@@ -42,20 +42,10 @@ std::optional<double> optional_from(const nlohmann::json& j) {
 // A file: model's parameters no rule reached (a layer scale, an unknown module's tensor): how many,
 // their share of the values, the first; "" when none.
 std::string kept_line(const std::vector<libtorch::ParamInit>& report) {
-  double all = 0, kept = 0;
-  std::size_t count = 0;
-  std::string first;
-  for (const auto& p : report) {
-    double n = 1;
-    for (auto d : p.shape) n *= static_cast<double>(d);
-    all += n;
-    if (p.spec != "kept") continue;
-    if (count++ == 0) first = "'" + p.name + "' (" + p.rule + ")";
-    kept += n;
-  }
-  if (count == 0) return "";
-  return "  kept " + std::to_string(count) + " parameter" + (count == 1 ? "" : "s") + " of the model file as saved (" + g4(100 * kept / all) +
-         "% of the values), first " + first + "; give them a rule with --override 'PATTERN=SPEC'";
+  const KeptShare k = kept_share(report);
+  if (k.count == 0) return "";
+  return "  kept " + std::to_string(k.count) + " parameter" + (k.count == 1 ? "" : "s") + " of the model file as saved (" +
+         g4(100 * k.share) + "% of the values), first '" + k.first + "' (" + k.first_reason + "); give them a rule with --override 'PATTERN=SPEC'";
 }
 
 }  // namespace

@@ -132,6 +132,20 @@ std::vector<libtorch::ParamInit> apply_init_plan(torch::nn::Sequential& model, c
   return libtorch::apply_plan(*model, plan);
 }
 
+KeptShare kept_share(const std::vector<libtorch::ParamInit>& report) {
+  KeptShare k;
+  double kept_values = 0;
+  for (const auto& p : report) {
+    const double n = static_cast<double>(numel(p.shape));
+    k.total += n;
+    if (p.spec != "kept") continue;
+    if (k.count++ == 0) k.first = p.name, k.first_reason = p.rule;
+    kept_values += n;
+  }
+  k.share = k.total > 0 ? kept_values / k.total : 0;
+  return k;
+}
+
 std::string file_digest(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot read '" + excerpt(path) + "'");

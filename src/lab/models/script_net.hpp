@@ -61,6 +61,16 @@ torch::nn::Sequential build_script_model(const ModelSpec& spec, const DataSplits
 // for attention, RNN gates and named parameters: libtorch::apply_plan on torch::jit::Module).
 std::vector<libtorch::ParamInit> apply_init_plan(torch::nn::Sequential& model, const libtorch::InitPlan& plan);
 
+// The parameters an init plan left as they were (spec "kept"): how many, their share of all the
+// values, the first and why nothing reached it. `init` and a file: model's run both say it.
+struct KeptShare {
+  std::size_t count = 0;
+  double share = 0;   // of all parameter values
+  double total = 0;   // values in all parameters
+  std::string first, first_reason;
+};
+KeptShare kept_share(const std::vector<libtorch::ParamInit>& report);
+
 // A file's content as 16 hex digits (FNV-1a 64): a file: model's identity in an experiment's key,
 // so a changed file never reuses the runs of the old one. Throws Error naming `path` when it
 // cannot be read.
