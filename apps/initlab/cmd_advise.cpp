@@ -14,8 +14,9 @@
 #include "experiments/propagate.hpp"
 #include "models/footprint.hpp"
 #include "print_summary.hpp"
-#include "torchscript_file.hpp"
+#include "models/script_net.hpp"
 #include "data/probe_input.hpp"
+#include "initlab/error.hpp"
 #include "initlab/excerpt.hpp"
 #include "netinit/network_init.hpp"
 #include "train/runtime.hpp"
@@ -70,7 +71,7 @@ void advise_file_model(const AdviseOptions& o) {
     throw Error("--quick-compare trains the lab's models; for --model '" + excerpt(o.model) +
                 "' train the two inits with initlab compare --model " + excerpt(o.model) + " --data SPEC --inits A,B");
   const std::string path = o.model.substr(5);
-  torch::jit::Module module = load_torchscript(path);
+  torch::jit::Module module = lab::load_script_file(path, "--model file");
   const std::string input = o.input.empty() ? "data:" + o.data : o.input;
   const torch::Tensor x = lab::probe_samples(input, kDescribeBatch, 0);
   const lab::Architecture a = lab::describe(module, x);

@@ -13,7 +13,7 @@
 #include "initlab/excerpt.hpp"
 #include "initlab/shape.hpp"
 #include "option_checks.hpp"
-#include "torchscript_file.hpp"
+#include "models/script_net.hpp"
 #include "train/error_line.hpp"
 
 namespace initlab::cli {
@@ -39,7 +39,7 @@ nlohmann::json to_json(const lab::ParameterAudit& a) {
 }
 
 void run_audit(const AuditOptions& o) {
-  torch::jit::Module module = load_torchscript(o.model);
+  torch::jit::Module module = lab::load_script_file(o.model, "model file");
   const lab::AuditReport report = lab::audit_module(module);
   std::optional<lab::InitPropagation> proof;
   if (!o.input.empty()) {

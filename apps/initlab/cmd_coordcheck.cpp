@@ -4,11 +4,11 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <csignal>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "graceful_stop.hpp"
 #include "experiments/coordcheck.hpp"
 #include "experiments/recorder.hpp"
 #include "initlab/error.hpp"
@@ -22,7 +22,6 @@ namespace initlab::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_coordcheck_interrupt(int) { g_stop.store(true); }
 
 struct CoordCheckOptions {
   lab::CoordCheckConfig config;
@@ -102,19 +101,14 @@ void run_coordcheck(CoordCheckOptions& o) {
       std::fflush(stderr);
     };
   lab::DataCache cache;
-  const auto previous_int = std::signal(SIGINT, on_coordcheck_interrupt);
-  const auto previous_term = std::signal(SIGTERM, on_coordcheck_interrupt);
   lab::CoordCheckResult r;
   try {
+    const GracefulStop stop_on_signal(g_stop);
     r = lab::coordcheck(o.config, cache, &g_stop);
   } catch (...) {
-    std::signal(SIGINT, previous_int);
-    std::signal(SIGTERM, previous_term);
     if (terminal) fmt::print(stderr, "\r\033[K");
     throw;
   }
-  std::signal(SIGINT, previous_int);
-  std::signal(SIGTERM, previous_term);
   if (terminal) fmt::print(stderr, "\r\033[K");
   const nlohmann::json results = lab::coordcheck_json(r);
   if (!o.db.empty()) {

@@ -10,9 +10,9 @@
 #include "commands.hpp"
 #include "option_checks.hpp"
 #include "output_paths.hpp"
-#include "torchscript_file.hpp"
 #include "initlab/atomic_file.hpp"
 #include "initlab/error.hpp"
+#include "initlab/input_file.hpp"
 #include "data/dataset.hpp"
 #include "initlab/shape.hpp"
 #include "initlab/spec.hpp"
@@ -87,12 +87,12 @@ void run_init(const InitOptionsCli& o) {
     throw Error(std::string(o.data.empty() ? "--input" : "--data") + " is for --init lsuv / datadep; --init '" + excerpt(o.init) + "' looks at no data");
   auto plan = lab::base_plan(network, o.init, o.bias, o.overrides, parse_generator_kind(o.generator), o.seed);
   plan.packed_qkv = o.packed_qkv;
-  if (!std::filesystem::exists(o.model)) throw Error("model file '" + excerpt(o.model) + "' does not exist");
+  require_input_file(o.model, "model file");
   refuse_overwriting_input("-o", o.out, {{"input model", o.model}});
   const std::filesystem::path out(o.out);
   const auto dir = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(dir)) throw Error("cannot write '" + o.out + "': folder '" + dir.string() + "' does not exist");
-  torch::jit::Module module = load_torchscript(o.model);
+  torch::jit::Module module = lab::load_script_file(o.model, "model file");
   const auto report = libtorch::apply_plan(module, plan);
   const lab::KeptShare kept = lab::kept_share(report);
   if (o.strict && kept.count > 0)

@@ -6,10 +6,12 @@
 
 #include <atomic>
 #include <csignal>
+#include <optional>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "graceful_stop.hpp"
 #include "experiments/recorder.hpp"
 #include "experiments/reproduce.hpp"
 #include "initlab/error.hpp"
@@ -23,7 +25,6 @@ namespace initlab::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_reproduce_interrupt(int) { g_stop.store(true); }
 
 struct ReproduceOptions {
   std::string name;
@@ -102,8 +103,7 @@ void run_reproduce(ReproduceOptions& o) {
       std::fflush(stderr);
     };
 
-  const auto previous_int = std::signal(SIGINT, on_reproduce_interrupt);
-  const auto previous_term = std::signal(SIGTERM, on_reproduce_interrupt);
+  auto stop_on_signal = std::make_optional<GracefulStop>(g_stop);
   std::vector<lab::ReproResult> results;
   std::vector<std::int64_t> studies;
   try {
@@ -122,8 +122,7 @@ void run_reproduce(ReproduceOptions& o) {
       }
     }
   } catch (...) {
-    std::signal(SIGINT, previous_int);
-    std::signal(SIGTERM, previous_term);
+    stop_on_signal.reset();
     if (terminal) fmt::print(stderr, "\r\033[K");
     if (!g_stop.load()) throw;
     // Ctrl-C / SIGTERM: what finished is stored; a re-run resumes the training parts.
@@ -131,8 +130,7 @@ void run_reproduce(ReproduceOptions& o) {
     lab_exit_code() = 130;
     return;
   }
-  std::signal(SIGINT, previous_int);
-  std::signal(SIGTERM, previous_term);
+  stop_on_signal.reset();
   if (o.json) {
     if (results.size() == 1) fmt::print("{}\n", lab::reproduction_json(results.front()).dump(2));
     else {

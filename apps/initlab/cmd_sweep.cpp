@@ -4,10 +4,10 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <memory>
 
 #include "commands.hpp"
+#include "graceful_stop.hpp"
 #include "experiments/recorder.hpp"
 #include "experiments/scheduler.hpp"
 #include "experiments/sweep.hpp"
@@ -24,7 +24,6 @@ namespace initlab::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_sweep_interrupt(int) { g_stop.store(true); }
 
 struct SweepOptions {
   std::string file;
@@ -115,11 +114,10 @@ void run_sweep(const SweepOptions& o) {
     fmt::print(stderr, "initlab: sweep {}: {} runs over {} grid points, {} at a time (estimated {}), stored in {}\n", sweep_id,
                plan.plan.runs.size(), plan.points.size(), schedule.jobs, duration_text(wall), o.db);
   ConsoleEvents events(o.quiet, schedule.jobs > 1);
-  const auto previous_int = std::signal(SIGINT, on_sweep_interrupt);
-  const auto previous_term = std::signal(SIGTERM, on_sweep_interrupt);
-  const lab::ExecutionReport report = lab::execute(plan.plan, recorder, data, events, schedule, &g_stop);
-  std::signal(SIGINT, previous_int);
-  std::signal(SIGTERM, previous_term);
+  const lab::ExecutionReport report = [&] {
+    const GracefulStop stop_on_signal(g_stop);
+    return lab::execute(plan.plan, recorder, data, events, schedule, &g_stop);
+  }();
   const lab::SweepSummary summary = lab::summarize_sweep(recorder.store(), sweep_id);
   if (o.json) fmt::print("{}\n", lab::sweep_summary_json(summary).dump(2));
   else print_sweep(summary);

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "graceful_stop.hpp"
 #include "option_checks.hpp"
 #include "output_paths.hpp"
 #include "experiments/experiment.hpp"
@@ -182,13 +183,10 @@ void run(CLI::App* cmd, ExperimentOptions& o, const std::string& kind) {
   lab::configure_runtime(o.threads);
   const lab::ScheduleOptions schedule = schedule_options(o.jobs, c.seeds * static_cast<int>(c.inits.size()));
   ConsoleEvents events(o.quiet, schedule.jobs > 1);
-  // Ctrl-C and SIGTERM stop training after the current step (the run is marked interrupted);
-  // the handlers in place before (which remove temporary files) come back afterwards.
-  const auto previous_int = std::signal(SIGINT, on_interrupt);
-  const auto previous_term = std::signal(SIGTERM, on_interrupt);
-  const lab::ExperimentSummary s = lab::run_experiment(c, &g_stop, &events, schedule);
-  std::signal(SIGINT, previous_int);
-  std::signal(SIGTERM, previous_term);
+  const lab::ExperimentSummary s = [&] {
+    const GracefulStop stop_on_signal(g_stop);  // the data is loaded inside: a blocked read can be stopped too
+    return lab::run_experiment(c, &g_stop, &events, schedule);
+  }();
   if (o.json) fmt::print("{}\n", summary_json(s).dump(2));
   else print_summary(s);
   if (c.monitor_every > 0 && !o.json) {

@@ -130,4 +130,61 @@ done
 # A 50 KB --normalize value is quoted as a short excerpt, not echoed whole.
 one_error long_normalize "--normalize 'aaaa" "$bin" train --model mlp:2-8-2 --init he_normal --data csv:data.csv,label=y --normalize "$long" --db N.db \
   && [ "$(wc -c < err.txt)" -lt 300 ] && [ ! -e N.db ] && ok || bad "a 50 KB --normalize is echoed whole"
+
+# 7. Inputs that are not regular files: a pipe with no writer used to block forever (init, audit,
+# advise, propagate and train on a FIFO model file, a FIFO CSV, sweep file or database) and
+# /dev/zero was read as a model. Refused in one line before anything opens them.
+mkfifo pipe
+t() { timeout -k 5 60 "$@"; }
+expect_error fifo_csv "CSV file 'pipe' is not a regular file (a pipe, device or socket)" t "$bin" train --model mlp:2-8-2 --init he_normal --data csv:pipe,label=y --db F.db
+expect_error fifo_train_model "--model file 'pipe' is not a regular file" t "$bin" train --model file:pipe --init he_normal --data csv:data.csv,label=y --db F.db
+expect_error fifo_init "model file 'pipe' is not a regular file" t "$bin" init pipe --init he_normal -o out.pt
+expect_error fifo_audit "model file 'pipe' is not a regular file" t "$bin" audit pipe
+expect_error devzero_audit "model file '/dev/zero' is not a regular file" t "$bin" audit /dev/zero
+expect_error fifo_advise "--model file 'pipe' is not a regular file" t "$bin" advise --model file:pipe
+expect_error fifo_propagate "--model file 'pipe' is not a regular file" t "$bin" propagate --model file:pipe --init he_normal --input gaussian:4
+expect_error missing_propagate "--model file 'nope.pt' does not exist" t "$bin" propagate --model file:nope.pt --init he_normal --input gaussian:4
+expect_error fifo_sweep "pipe: cannot read the sweep file: it is not a regular file" t "$bin" sweep pipe --db F.db
+expect_error fifo_results "results database 'pipe' is not a regular file" t "$bin" results pipe
+expect_error fifo_report "results database 'pipe' is not a regular file" t "$bin" report pipe -o r.html
+expect_error fifo_db "results database 'pipe' is not a regular file" t "$bin" train --model mlp:2-8-2 --init he_normal --data csv:data.csv,label=y --db pipe
+mkdir -p cifar && for f in data_batch_1 data_batch_2 data_batch_3 data_batch_4 data_batch_5 test_batch; do mkfifo "cifar/$f.bin"; done
+expect_error fifo_cifar10 "CIFAR-10 file 'cifar/data_batch_1.bin' is not a regular file" t "$bin" train --model mlp:3072-8-10 --init he_normal --data cifar10:cifar --db F.db
+mkdir -p idx && for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do mkfifo "idx/$f"; done
+expect_error fifo_idx "IDX file 'idx/train-images-idx3-ubyte' is not a regular file" t "$bin" train --model mlp:784-8-10 --init he_normal --data idx:idx --db F.db
+[ ! -e F.db ] && [ ! -e out.pt ] && [ ! -e r.html ] && ok || bad "a refused FIFO input left a file behind"
+
+# 8. Ctrl-C / SIGTERM: the first stops after the current step (and says so); a second ends the
+# process at once, even when the step never returns: here a --jobs 2 comparison whose workers are
+# stopped (SIGSTOP), so the scheduler waits forever for their results.
+"$bin" compare --model mlp:2-16-2 --data csv:data.csv,label=y --inits he_normal,zeros --seeds 2 --epochs 100000 --jobs 2 --db S.db --quiet \
+  > /dev/null 2> s.err &
+pid=$!
+workers=""
+for _ in $(seq 1 200); do
+  workers=$(pgrep -P "$pid" | tr '\n' ' ')
+  [ "$(echo $workers | wc -w)" = 2 ] && [ -e S.db ] && break
+  sleep 0.1
+done
+sleep 1
+kill -STOP $workers 2> /dev/null
+kill -TERM "$pid"
+for _ in $(seq 1 100); do grep -q "stopping after the current step" s.err && break; sleep 0.1; done
+alive=$(kill -0 "$pid" 2> /dev/null && echo yes || echo no)
+kill -TERM "$pid"
+for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2> /dev/null; then bad "a second SIGTERM did not end the process"; kill -KILL "$pid" $workers; kill -CONT $workers; fi
+wait "$pid"
+rc=$?
+# the workers end with it (PR_SET_PDEATHSIG: SIGKILL, stopped or not); a zombie waiting for init counts as ended
+running() { [ -e "/proc/$1/stat" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2> /dev/null)" != Z ]; }
+left=""
+for _ in $(seq 1 50); do
+  left=$(for w in $workers; do running "$w" && echo "$w"; done | tr '\n' ' ' | sed 's/ $//')
+  [ -z "$left" ] && break
+  sleep 0.1
+done
+check=$($py -c "import sqlite3; print(sqlite3.connect('S.db').execute('pragma integrity_check').fetchone()[0])")
+[ "$alive" = yes ] && [ "$rc" = 143 ] && grep -q "stopping after the current step (Ctrl-C again stops at once)" s.err && [ -z "$left" ] && [ "$check" = ok ] && ok \
+  || { bad "second SIGTERM: alive after the first=$alive rc=$rc workers left='$left' integrity=$check"; cat s.err; }
 finish

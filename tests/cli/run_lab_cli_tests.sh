@@ -118,7 +118,7 @@ rejects unknown_init "unknown initializer 'he_normall'" train --model mlp:2-16-2
 rejects bad_model "takes 3 inputs but --data" train --model mlp:3-16-2 --data csv:data.csv,label=y --init he_normal
 rejects bad_lr "--lr -1 is invalid" train --model mlp:2-16-2 --data csv:data.csv,label=y --init he_normal --lr -1
 rejects bad_preset "unknown --preset 'seed-gan'" compare --preset seed-gan
-rejects missing_csv "cannot read CSV file 'nope.csv'" train --model mlp:2-16-2 --data csv:nope.csv,label=y --init he_normal
+rejects missing_csv "CSV file 'nope.csv' does not exist" train --model mlp:2-16-2 --data csv:nope.csv,label=y --init he_normal
 rejects bad_activation "unknown --activation 'swish'" train --model mlp:2-16-2 --data csv:data.csv,label=y --init he_normal --activation swish
 rejects fixup_on_plain "fixup needs a residual model" train --model mlp:2-16-2 --data csv:data.csv,label=y --init fixup
 rejects lsuv_bad_tol "lsuv:tol=-1.: tol=-1 is invalid" train --model mlp:2-16-2 --data csv:data.csv,label=y --init lsuv:tol=-1

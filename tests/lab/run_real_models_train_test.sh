@@ -131,7 +131,7 @@ refuse outputs "returns 2x7 for 2 samples of --data 'fashion-mnist'; expected 2x
 refuse options "--activation, --batchnorm, --dropout and --param shape the lab's own models" --model file:small_cnn.pt --batchnorm --init he_normal
 refuse scheme "on a TorchScript model only lsuv, datadep and the recurrent recipes work" --model file:small_cnn.pt --init fixup
 refuse gpt2 "on a TorchScript model only lsuv, datadep and the recurrent recipes work" --model file:small_cnn.pt --init gpt2
-refuse missing "'nothing.pt' is not a file" --model file:nothing.pt --init he_normal
+refuse missing "--model file 'nothing.pt' does not exist" --model file:nothing.pt --init he_normal
 printf 'not torchscript' > junk.pt
 refuse junk "is not a TorchScript model" --model file:junk.pt --init he_normal
 refuse shape "does not take --data 'fashion-mnist' samples of shape 1x28x28 (nor flattened to 784): " --model file:rgb.pt --init he_normal

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "initlab/error.hpp"
+#include "initlab/input_file.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -35,8 +36,8 @@ std::filesystem::path find_file(const std::filesystem::path& dir, const std::str
 class ByteReader {
  public:
   explicit ByteReader(const std::filesystem::path& path) : path_(path) {
-    if (!std::filesystem::is_regular_file(path) || !(gz_ = gzopen(path.c_str(), "rb")))
-      throw Error("cannot read '" + path.string() + "': no such file or not readable");
+    require_input_file(path, "IDX file");
+    if (!(gz_ = gzopen(path.c_str(), "rb"))) throw Error("cannot read IDX file '" + excerpt(path.string()) + "': not readable");
   }
   ~ByteReader() { gzclose(gz_); }
   ByteReader(const ByteReader&) = delete;

@@ -11,6 +11,7 @@
 
 #include "data/idx.hpp"
 #include "initlab/error.hpp"
+#include "initlab/input_file.hpp"
 #include "initlab/number_text.hpp"
 
 namespace initlab::lab {
@@ -24,7 +25,7 @@ constexpr std::uint64_t kMaxCifarFileBytes = std::uint64_t{1} << 30;
 Dataset read_cifar_files(const std::vector<std::filesystem::path>& files) {
   std::string all;
   for (const auto& f : files) {
-    if (!std::filesystem::exists(f)) throw Error("CIFAR-10 file '" + f.string() + "' does not exist");
+    require_input_file(f, "CIFAR-10 file");
     const std::string bytes = read_maybe_gzip(f, kMaxCifarFileBytes);
     if (bytes.size() > kMaxCifarFileBytes)
       throw Error("'" + f.string() + "' holds more than " + std::to_string(kMaxCifarFileBytes) +
@@ -87,8 +88,9 @@ DataSplits read_csv(const SpecOptions& options, const std::string& name) {
   if (options.has("label") == regression)
     throw Error("--data '" + options.spec() + "' needs exactly one of label=COLUMN (classification) or target=COLUMN (regression)");
   const std::string wanted = options.text(regression ? "target" : "label");
+  require_input_file(file, "CSV file");
   std::ifstream in(file);
-  if (!in) throw Error("cannot read CSV file '" + file.string() + "'");
+  if (!in) throw Error("cannot read CSV file '" + excerpt(file.string()) + "'");
   std::string line;
   std::vector<std::vector<double>> rows;
   std::vector<std::string> header;

@@ -29,6 +29,7 @@
 #include "models/footprint.hpp"
 #include "models/models.hpp"
 #include "models/probe.hpp"
+#include "models/script_net.hpp"
 #include "models/script_taps.hpp"
 #include "models/vit.hpp"
 #include "netinit/network_init.hpp"
@@ -63,14 +64,7 @@ struct Built {
   std::function<torch::Tensor(const torch::Tensor&)> forward;
 };
 
-torch::jit::Module load_script(const std::string& model) {
-  const std::string path = model.substr(5);
-  try {
-    return torch::jit::load(path);
-  } catch (const std::exception&) {
-    throw Error("--model '" + excerpt(model) + "': '" + excerpt(path) + "' is not a TorchScript model (save one with torch.jit.save)");
-  }
-}
+torch::jit::Module load_script(const std::string& model) { return load_script_file(model.substr(5), "--model file"); }
 
 Built build(const PropagateConfig& c, const Subject& subject, const std::string& init, std::uint64_t seed, const torch::Tensor& input) {
   const std::string bias = c.bias_std > 0 ? "normal:std=" + number_text(c.bias_std) : "zeros";

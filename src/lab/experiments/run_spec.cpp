@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "initlab/error.hpp"
+#include "initlab/input_file.hpp"
 #include "initlab/philox.hpp"
 #include "initlab/spec.hpp"
 #include "models/script_net.hpp"
@@ -34,7 +35,7 @@ void parse_run_spec(RunSpec& spec) {
 std::string model_digest(const std::string& model) {
   const ModelSpec m = parse_model_spec(model);
   if (m.kind != ModelKind::file) return "";
-  if (!std::filesystem::is_regular_file(m.path)) throw Error("--model '" + excerpt(model) + "': '" + excerpt(m.path) + "' is not a file");
+  require_input_file(m.path, "--model file");
   return file_digest(m.path);
 }
 

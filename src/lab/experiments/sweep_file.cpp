@@ -393,6 +393,8 @@ SweepFile parse_sweep_text(std::string_view text, const std::string& path) {
 SweepFile parse_sweep_file(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw Error(path + ": cannot read the sweep file: it is a directory");
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    throw Error(path + ": cannot read the sweep file: it is not a regular file (a pipe, device or socket)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot read the sweep file: " + (std::filesystem::exists(path, ec) ? "permission denied or unreadable" : "no such file"));
   std::string text(kMaxFileBytes + 1, '\0');

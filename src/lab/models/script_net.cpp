@@ -10,6 +10,7 @@
 
 #include "initlab/error.hpp"
 #include "initlab/excerpt.hpp"
+#include "initlab/input_file.hpp"
 #include "initlab/philox.hpp"
 #include "initlab/shape.hpp"
 #include "initlab/torch/apply.hpp"
@@ -75,20 +76,21 @@ ScriptNetImpl* script_net_of(torch::nn::Sequential& model) {
   return dynamic_cast<ScriptNetImpl*>(model->ptr(0).get());
 }
 
-torch::jit::Module load_script_file(const std::string& path, const std::string& flag) {
-  if (!std::filesystem::exists(path)) throw Error(flag + " '" + excerpt(path) + "' does not exist");
-  if (std::filesystem::is_directory(path)) throw Error(flag + " '" + excerpt(path) + "' is a folder; expected a TorchScript file");
+torch::jit::Module load_script_file(const std::string& path, const std::string& what) {
+  require_input_file(path, what);
   try {
     return torch::jit::load(path);
   } catch (const c10::Error& e) {
-    throw Error(flag + " '" + excerpt(path) + "' is not a TorchScript model (save one with torch.jit.script(model).save(path)): " +
+    throw Error(what + " '" + excerpt(path) + "' is not a TorchScript model (save one with torch.jit.script(model).save(path)): " +
                 std::string(e.what_without_backtrace()).substr(0, 200));
+  } catch (const std::exception& e) {  // LibTorch's zip reader throws other kinds on some damaged files
+    throw Error(what + " '" + excerpt(path) + "' is not a TorchScript model: " + std::string(e.what()).substr(0, 200));
   }
 }
 
 torch::nn::Sequential build_script_model(const ModelSpec& spec, const DataSplits& data) {
   const std::string model = "--model '" + excerpt(spec.text) + "'";
-  torch::jit::Module module = load_script_file(spec.path, "--model file:");
+  torch::jit::Module module = load_script_file(spec.path, "--model file");
   if (data.train.size() < 1) throw Error(model + ": --data '" + excerpt(data.name) + "' has no training sample to check the model on");
   const torch::Tensor x = data.train.x.slice(0, 0, std::min<std::int64_t>(2, data.train.size()));
   const bool was_training = module.is_training();

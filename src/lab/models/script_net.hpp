@@ -46,9 +46,11 @@ TORCH_MODULE(ScriptNet);
 // The ScriptNet a model built from file: holds (its only child), else null.
 ScriptNetImpl* script_net_of(torch::nn::Sequential& model);
 
-// A TorchScript file, loaded; a missing file or one that is not TorchScript is one line naming
-// `flag` and the file (initlab::Error), never LibTorch's traceback.
-torch::jit::Module load_script_file(const std::string& path, const std::string& flag);
+// A user's TorchScript file, loaded (every command that reads one: init, audit, advise, propagate,
+// train). A missing file, a folder, a pipe or device (refused before it is opened: require_input_file)
+// or a file that is not TorchScript is one line naming `what` ("model file", "--model file") and the
+// path (initlab::Error), never LibTorch's traceback.
+torch::jit::Module load_script_file(const std::string& path, const std::string& what);
 
 // file:PATH as a lab model for `data`: loaded, then checked on two training samples in eval mode:
 // samples go in as they are, or flattened when only that works (an MLP saved without a Flatten);

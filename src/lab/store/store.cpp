@@ -163,6 +163,8 @@ ResultStore::ResultStore(const std::string& path, StoreMode mode) : path_(path) 
   const bool exists = std::filesystem::exists(path, ec);
   if (mode == StoreMode::read && !exists) throw Error("results database '" + path + "' does not exist");
   if (exists && std::filesystem::is_directory(path, ec)) throw Error("results database '" + path + "' is a folder");
+  if (exists && !std::filesystem::is_regular_file(path, ec))
+    throw Error("results database '" + path + "' is not a regular file (a pipe, device or socket)");
   if (exists && std::filesystem::file_size(path, ec) == 0 && !ec) {
     if (mode == StoreMode::read) throw Error("'" + path + "' is an empty file, not an initlab results database");
   }
