@@ -12,11 +12,13 @@
 namespace initlab {
 
 // Throws Error "WHAT 'PATH' does not exist" / "... is a folder; expected a file" / "... is not a
-// regular file (a pipe, device or socket); expected a file". `what` names the input ("model
-// file", "--data 'csv:x.csv': CSV file"); symbolic links are followed.
+// regular file (a pipe, device or socket); expected a file" / "... cannot be read: REASON" (a
+// symbolic-link loop, a permission on a folder above) / "WHAT: an empty path; expected a file name".
+// `what` names the input ("model file", "CSV file"); symbolic links are followed; the path is quoted
+// as a short excerpt.
 inline void require_input_file(const std::filesystem::path& path, const std::string& what) {
   const std::string named = what + " '" + excerpt(path.string()) + "'";
-  if (path.empty()) throw Error(what + " is empty; expected a file name");
+  if (path.empty()) throw Error(what + ": an empty path; expected a file name");
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (status.type() == std::filesystem::file_type::not_found) throw Error(named + " does not exist");

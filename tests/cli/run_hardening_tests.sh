@@ -151,7 +151,9 @@ expect_error fifo_db "results database 'pipe' is not a regular file" t "$bin" tr
 mkdir -p cifar && for f in data_batch_1 data_batch_2 data_batch_3 data_batch_4 data_batch_5 test_batch; do mkfifo "cifar/$f.bin"; done
 expect_error fifo_cifar10 "CIFAR-10 file 'cifar/data_batch_1.bin' is not a regular file" t "$bin" train --model mlp:3072-8-10 --init he_normal --data cifar10:cifar --db F.db
 mkdir -p idx && for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do mkfifo "idx/$f"; done
-expect_error fifo_idx "IDX file 'idx/train-images-idx3-ubyte' is not a regular file" t "$bin" train --model mlp:784-8-10 --init he_normal --data idx:idx --db F.db
+expect_error fifo_idx "data file 'idx/train-images-idx3-ubyte' is not a regular file" t "$bin" train --model mlp:784-8-10 --init he_normal --data idx:idx --db F.db
+cp R.db W.db && mkfifo W.db-wal
+expect_error fifo_wal "results database 'W.db': its -wal file is not a regular file" t "$bin" results W.db
 [ ! -e F.db ] && [ ! -e out.pt ] && [ ! -e r.html ] && ok || bad "a refused FIFO input left a file behind"
 
 # 8. Ctrl-C / SIGTERM: the first stops after the current step (and says so); a second ends the
@@ -160,17 +162,19 @@ expect_error fifo_idx "IDX file 'idx/train-images-idx3-ubyte' is not a regular f
 "$bin" compare --model mlp:2-16-2 --data csv:data.csv,label=y --inits he_normal,zeros --seeds 2 --epochs 100000 --jobs 2 --db S.db --quiet \
   > /dev/null 2> s.err &
 pid=$!
+# both workers are training (each has stored an epoch, so each is past its set-up) before they are stopped
 workers=""
-for _ in $(seq 1 200); do
+for _ in $(seq 1 600); do
   workers=$(pgrep -P "$pid" | tr '\n' ' ')
-  [ "$(echo $workers | wc -w)" = 2 ] && [ -e S.db ] && break
+  [ "$(echo $workers | wc -w)" = 2 ] && [ -e S.db ] && $py -c "import sqlite3,sys; c=sqlite3.connect('S.db')
+sys.exit(0 if c.execute('select count(distinct run_id) from epochs').fetchone()[0] >= 2 else 1)" 2> /dev/null && break
   sleep 0.1
 done
-sleep 1
 kill -STOP $workers 2> /dev/null
 kill -TERM "$pid"
 for _ in $(seq 1 100); do grep -q "stopping after the current step" s.err && break; sleep 0.1; done
 alive=$(kill -0 "$pid" 2> /dev/null && echo yes || echo no)
+sleep 1  # signals less than half a second apart are one request (timeout(1) signals the process and its group)
 kill -TERM "$pid"
 for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
 if kill -0 "$pid" 2> /dev/null; then bad "a second SIGTERM did not end the process"; kill -KILL "$pid" $workers; kill -CONT $workers; fi
@@ -184,7 +188,15 @@ for _ in $(seq 1 50); do
   [ -z "$left" ] && break
   sleep 0.1
 done
+[ -n "$left" ] && { kill -KILL $left; kill -CONT $left; } 2> /dev/null
 check=$($py -c "import sqlite3; print(sqlite3.connect('S.db').execute('pragma integrity_check').fetchone()[0])")
 [ "$alive" = yes ] && [ "$rc" = 143 ] && grep -q "stopping after the current step (Ctrl-C again stops at once)" s.err && [ -z "$left" ] && [ "$check" = ok ] && ok \
   || { bad "second SIGTERM: alive after the first=$alive rc=$rc workers left='$left' integrity=$check"; cat s.err; }
+# timeout(1) sends SIGTERM to the process and then to its process group (the process again): one
+# request, a graceful stop (exit 130, the run marked interrupted), not the second signal's hard stop.
+timeout --preserve-status 4 "$bin" compare --model mlp:2-16-2 --data csv:data.csv,label=y --inits he_normal --epochs 100000 --db T.db --quiet --jobs 1 \
+  > /dev/null 2> t.err
+rc=$?
+status=$($py -c "import sqlite3; c=sqlite3.connect('T.db'); print(c.execute('pragma integrity_check').fetchone()[0], c.execute('select status from runs').fetchone()[0])")
+[ "$rc" = 130 ] && [ "$status" = "ok interrupted" ] && ok || { bad "timeout's SIGTERM: rc=$rc status='$status' (want 130, 'ok interrupted')"; cat t.err; }
 finish

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cerrno>
 #include <cstring>
 #include <limits>
 
@@ -36,8 +37,8 @@ std::filesystem::path find_file(const std::filesystem::path& dir, const std::str
 class ByteReader {
  public:
   explicit ByteReader(const std::filesystem::path& path) : path_(path) {
-    require_input_file(path, "IDX file");
-    if (!(gz_ = gzopen(path.c_str(), "rb"))) throw Error("cannot read IDX file '" + excerpt(path.string()) + "': not readable");
+    require_input_file(path, "data file");
+    if (!(gz_ = gzopen(path.c_str(), "rb"))) throw Error("cannot read data file '" + excerpt(path.string()) + "': " + std::strerror(errno));
   }
   ~ByteReader() { gzclose(gz_); }
   ByteReader(const ByteReader&) = delete;

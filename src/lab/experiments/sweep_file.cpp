@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "initlab/error.hpp"
+#include "initlab/excerpt.hpp"
 #include "initlab/number_text.hpp"
 
 namespace initlab::lab {
@@ -394,7 +395,7 @@ SweepFile parse_sweep_file(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw Error(path + ": cannot read the sweep file: it is a directory");
   if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
-    throw Error(path + ": cannot read the sweep file: it is not a regular file (a pipe, device or socket)");
+    throw Error(excerpt(path) + ": cannot read the sweep file: it is not a regular file (a pipe, device or socket)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot read the sweep file: " + (std::filesystem::exists(path, ec) ? "permission denied or unreadable" : "no such file"));
   std::string text(kMaxFileBytes + 1, '\0');

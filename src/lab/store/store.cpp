@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "initlab/error.hpp"
+#include "initlab/excerpt.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -163,8 +164,13 @@ ResultStore::ResultStore(const std::string& path, StoreMode mode) : path_(path) 
   const bool exists = std::filesystem::exists(path, ec);
   if (mode == StoreMode::read && !exists) throw Error("results database '" + path + "' does not exist");
   if (exists && std::filesystem::is_directory(path, ec)) throw Error("results database '" + path + "' is a folder");
-  if (exists && !std::filesystem::is_regular_file(path, ec))
-    throw Error("results database '" + path + "' is not a regular file (a pipe, device or socket)");
+  // The database and the files SQLite opens beside it: a FIFO would block the open forever.
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string file = path + suffix;
+    if (std::filesystem::exists(file, ec) && !std::filesystem::is_regular_file(file, ec))
+      throw Error("results database '" + excerpt(path) + "'" + (*suffix ? std::string(": its ") + suffix + " file" : std::string()) +
+                  " is not a regular file (a pipe, device or socket)");
+  }
   if (exists && std::filesystem::file_size(path, ec) == 0 && !ec) {
     if (mode == StoreMode::read) throw Error("'" + path + "' is an empty file, not an initlab results database");
   }
