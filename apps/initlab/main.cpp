@@ -4,10 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <exception>
+#include <filesystem>
 
 #include "commands.hpp"
 #include "initlab/atomic_file.hpp"
 #include "initlab/error.hpp"
+#include "initlab/excerpt.hpp"
 
 namespace initlab::cli {
 
@@ -88,6 +90,11 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const initlab::Error& e) {
     fmt::print(stderr, "initlab: error: {}\n", e.what());
+    return 2;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A path the user gave that the file system refuses (a name too long, a link loop) where no
+    // check caught it first: the path (an excerpt) and the reason, as bad input.
+    fmt::print(stderr, "initlab: error: '{}': {}\n", initlab::excerpt(e.path1().string()), e.code().message());
     return 2;
   } catch (const std::exception& e) {
     fmt::print(stderr, "initlab: failed: {}\n", e.what());

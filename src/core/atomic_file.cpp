@@ -16,6 +16,7 @@
 #include <string>
 
 #include "initlab/error.hpp"
+#include "initlab/excerpt.hpp"
 
 namespace initlab {
 namespace {
@@ -71,9 +72,17 @@ std::string why(int err) { return std::strerror(err); }
 AtomicFile::AtomicFile(const std::filesystem::path& target) : target_(target) {
   if (target.empty()) throw Error("an output path is empty; expected a file name");
   const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  if (!std::filesystem::is_directory(dir))
-    throw Error("cannot write '" + target.string() + "': folder '" + dir.string() + "' does not exist");
-  if (std::filesystem::is_directory(target)) throw Error("cannot write '" + target.string() + "': it is a folder");
+  std::error_code ec;
+  const auto dir_status = std::filesystem::status(dir, ec);
+  if (ec && dir_status.type() != std::filesystem::file_type::not_found)
+    throw Error("cannot write '" + excerpt(target.string()) + "': " + ec.message());
+  if (dir_status.type() != std::filesystem::file_type::directory)
+    throw Error("cannot write '" + excerpt(target.string()) + "': folder '" + excerpt(dir.string()) + "' does not exist");
+  const auto target_status = std::filesystem::status(target, ec);
+  if (ec && target_status.type() != std::filesystem::file_type::not_found)
+    throw Error("cannot write '" + excerpt(target.string()) + "': " + ec.message());
+  if (target_status.type() == std::filesystem::file_type::directory)
+    throw Error("cannot write '" + excerpt(target.string()) + "': it is a folder");
   creation_mode();  // read the umask before any thread could race on it
   std::string pattern = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
   // SIGINT / SIGTERM / SIGHUP held back from creating the file until the handler can see it (its

@@ -199,4 +199,14 @@ timeout --preserve-status 4 "$bin" compare --model mlp:2-16-2 --data csv:data.cs
 rc=$?
 status=$($py -c "import sqlite3; c=sqlite3.connect('T.db'); print(c.execute('pragma integrity_check').fetchone()[0], c.execute('select status from runs').fetchone()[0])")
 [ "$rc" = 130 ] && [ "$status" = "ok interrupted" ] && ok || { bad "timeout's SIGTERM: rc=$rc status='$status' (want 130, 'ok interrupted')"; cat t.err; }
+
+# 9. A path component longer than the file system allows (NAME_MAX): a data folder, an output
+# file. The fuzzer (text) found "failed: filesystem error: status: File name too long" (exit 1).
+long300=$(head -c 300 /dev/zero | tr '\0' a)
+for kind in text cifar10 idx; do
+  expect_error "long_name_$kind" "data folder 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' cannot be read: File name too long" \
+    "$bin" train --model mlp:2-4-2 --init he_normal --data "$kind:$long300" --db L.db
+done
+expect_error long_name_out "cannot write 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...': File name too long" "$bin" sample normal --shape 4x4 --out "$long300.npy"
+[ ! -e L.db ] && ok || bad "a refused long data folder left L.db"
 finish

@@ -150,7 +150,7 @@ Dataset read_idx_pair(const std::filesystem::path& images, const std::filesystem
 }
 
 DataSplits read_idx_dir(const std::filesystem::path& dir, const std::string& name) {
-  if (!std::filesystem::is_directory(dir)) throw Error("data folder '" + dir.string() + "' does not exist");
+  require_input_folder(dir, "data folder");
   DataSplits s;
   s.name = name;
   s.train = read_idx_pair(find_file(dir, "train-images-idx3-ubyte"), find_file(dir, "train-labels-idx1-ubyte"));

@@ -70,7 +70,7 @@ bool parse_double(const std::string& text, double& value) {
 }  // namespace
 
 DataSplits read_cifar10_dir(const std::filesystem::path& dir, const std::string& name) {
-  if (!std::filesystem::is_directory(dir)) throw Error("data folder '" + dir.string() + "' does not exist");
+  require_input_folder(dir, "data folder");
   std::vector<std::filesystem::path> train;
   for (int b = 1; b <= 5; ++b) train.push_back(dir / ("data_batch_" + std::to_string(b) + ".bin"));
   DataSplits s;

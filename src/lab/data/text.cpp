@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "initlab/error.hpp"
+#include "initlab/input_file.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -94,7 +95,7 @@ DataSplits read_text_dir(const SpecOptions& options, const std::string& name) {
   const std::int64_t vocab = options.integer("vocab", 10000, 3, kMaxVocabulary);
   const std::int64_t len = options.integer("len", 200, 1, kMaxTextLength);
   const fs::path dir = options.head();
-  if (!fs::is_directory(dir)) throw Error("text data folder '" + dir.string() + "' does not exist");
+  require_input_folder(dir, "text data folder");
   const bool split = fs::is_directory(dir / "train");
   const Documents train = read_split(split ? dir / "train" : dir);
   std::unordered_map<std::string, std::int64_t> counts;
