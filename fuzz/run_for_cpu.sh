@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Fuzzes one harness until it has used a given amount of CPU time (not wall time: on a shared machine
+# a -max_total_time hour can be a few CPU minutes). docs/fuzzing.md records the campaigns run with it.
+#
+#   fuzz/run_for_cpu.sh BINARY CORPUS_DIR MAX_LEN CPU_SECONDS LOG
+#
+# Runs BINARY (a libFuzzer harness) at nice 19 on CORPUS_DIR (new units are added there), with
+# -rss_limit_mb=2048 -timeout=60, crash / timeout / OOM inputs written next to LOG (LOG-crash-...);
+# samples the process's utime + stime from /proc every 30 s into LOG.cpu ("<wall s> <cpu s>"), and
+# stops it with SIGINT (libFuzzer then prints its final stats into LOG) once CPU_SECONDS are used.
+# Exit status: the fuzzer's (0 when stopped at the target).
+set -euo pipefail
+if [ $# -ne 5 ]; then
+  echo "usage: $0 BINARY CORPUS_DIR MAX_LEN CPU_SECONDS LOG" >&2
+  exit 2
+fi
+binary=$1 corpus=$2 max_len=$3 target=$4 log=$5
+[ -x "$binary" ] || { echo "$0: '$binary' is not an executable" >&2; exit 2; }
+[ -d "$corpus" ] || { echo "$0: corpus folder '$corpus' does not exist" >&2; exit 2; }
+[[ "$max_len" =~ ^[0-9]+$ && "$target" =~ ^[0-9]+$ ]] || { echo "$0: MAX_LEN and CPU_SECONDS are whole numbers" >&2; exit 2; }
+
+TMPDIR=${TMPDIR:-/dev/shm} nice -n 19 "$binary" -max_total_time=1000000 -rss_limit_mb=2048 -timeout=60 \
+  -max_len="$max_len" -print_final_stats=1 -artifact_prefix="$log-" "$corpus" > "$log" 2>&1 &
+pid=$!
+trap 'kill -INT "$pid" 2> /dev/null || true' INT TERM
+ticks=$(getconf CLK_TCK)
+start=$(date +%s)
+: > "$log.cpu"
+while kill -0 "$pid" 2> /dev/null; do
+  # fields 14 and 15 of /proc/PID/stat: utime and stime in clock ticks (the command name, field 2,
+  # is in parentheses and has no spaces for these binaries)
+  read -r -a stat < "/proc/$pid/stat" 2> /dev/null || break
+  cpu=$(( (stat[13] + stat[14]) / ticks ))
+  echo "$(( $(date +%s) - start )) $cpu" >> "$log.cpu"
+  if [ "$cpu" -ge "$target" ]; then
+    kill -INT "$pid" 2> /dev/null || true
+    break
+  fi
+  sleep 30
+done
+wait "$pid"
