@@ -4,7 +4,7 @@
 #
 #   fuzz/run_for_cpu.sh BINARY CORPUS_DIR MAX_LEN CPU_SECONDS LOG
 #
-# Runs BINARY (a libFuzzer harness) at nice 19 on CORPUS_DIR (new units are added there), with
+# Runs BINARY (a libFuzzer harness) at nice 19 (its autogroup too) on CORPUS_DIR (new units are added there), with
 # -rss_limit_mb=2048 -timeout=60, crash / timeout / OOM inputs written next to LOG (LOG-crash-...);
 # samples the process's utime + stime from /proc every 30 s into LOG.cpu ("<wall s> <cpu s>"), and
 # stops it with SIGINT (libFuzzer then prints its final stats into LOG) once CPU_SECONDS are used.
@@ -19,9 +19,22 @@ binary=$1 corpus=$2 max_len=$3 target=$4 log=$5
 [ -d "$corpus" ] || { echo "$0: corpus folder '$corpus' does not exist" >&2; exit 2; }
 [[ "$max_len" =~ ^[0-9]+$ && "$target" =~ ^[0-9]+$ ]] || { echo "$0: MAX_LEN and CPU_SECONDS are whole numbers" >&2; exit 2; }
 
-TMPDIR=${TMPDIR:-/dev/shm} nice -n 19 "$binary" -max_total_time=1000000 -rss_limit_mb=2048 -timeout=60 \
-  -max_len="$max_len" -print_final_stats=1 -artifact_prefix="$log-" "$corpus" > "$log" 2>&1 &
+# In a session of its own (setsid), whose scheduler autogroup is then given nice 19 too: with
+# autogroups (kernel.sched_autogroup_enabled=1), a process's nice value only ranks it inside its
+# session, and a niced fuzzer in another session still took half the CPU from a build or test run.
+TMPDIR=${TMPDIR:-/dev/shm} setsid nice -n 19 "$binary" -max_total_time=1000000 -rss_limit_mb=2048 -timeout=60 \
+  -max_len="$max_len" -print_final_stats=1 -artifact_prefix="$log-" "$corpus" > "$log" 2>&1 < /dev/null &
 pid=$!
+# only once setsid has made it a session leader (field 6 of /proc/PID/stat, the session, is its
+# pid): before that, the autogroup is this script's
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  read -r -a stat < "/proc/$pid/stat" 2> /dev/null || break
+  if [ "${stat[5]}" = "$pid" ]; then
+    echo 19 > "/proc/$pid/autogroup" 2> /dev/null || true
+    break
+  fi
+  sleep 0.2
+done
 trap 'kill -INT "$pid" 2> /dev/null || true' INT TERM
 ticks=$(getconf CLK_TCK)
 start=$(date +%s)
