@@ -8,7 +8,8 @@
 # -rss_limit_mb=2048 -timeout=60, crash / timeout / OOM inputs written next to LOG (LOG-crash-...);
 # samples the process's utime + stime from /proc every 30 s into LOG.cpu ("<wall s> <cpu s>"), and
 # stops it with SIGINT (libFuzzer then prints its final stats into LOG) once CPU_SECONDS are used.
-# Exit status: the fuzzer's (0 when stopped at the target).
+# Exit status: 0 when stopped at the target (libFuzzer's own exit on SIGINT is 72), else the
+# fuzzer's (a finding: 1 for a crash, 70 a timeout, 71 out of memory, ...).
 set -euo pipefail
 if [ $# -ne 5 ]; then
   echo "usage: $0 BINARY CORPUS_DIR MAX_LEN CPU_SECONDS LOG" >&2
@@ -47,8 +48,12 @@ while kill -0 "$pid" 2> /dev/null; do
   echo "$(( $(date +%s) - start )) $cpu" >> "$log.cpu"
   if [ "$cpu" -ge "$target" ]; then
     kill -INT "$pid" 2> /dev/null || true
+    stopped=1
     break
   fi
   sleep 30
 done
-wait "$pid"
+rc=0
+wait "$pid" || rc=$?
+if [ "${stopped:-0}" = 1 ] && [ "$rc" = 72 ]; then exit 0; fi
+exit "$rc"
