@@ -12,33 +12,30 @@
 
 namespace initlab {
 
-// Throws Error "WHAT 'PATH' does not exist" / "... is a folder; expected a file" / "... is not a
-// regular file (a pipe, device or socket); expected a file" / "... cannot be read: REASON" (a
-// symbolic-link loop, a permission on a folder above) / "WHAT: an empty path; expected a file name".
-// `what` names the input ("model file", "CSV file"); symbolic links are followed; the path is quoted
-// as a short excerpt.
-inline void require_input_file(const std::filesystem::path& path, const std::string& what) {
-  const std::string named = what + " '" + excerpt(path.string()) + "'";
-  if (path.empty()) throw Error(what + ": an empty path; expected a file name");
+// Why PATH cannot be read as a file (`folder` false) or a folder (`folder` true), or "" when it can:
+// "does not exist" / "is a folder; expected a file" / "is not a regular file (a pipe, device or
+// socket); expected a file" / "is not a folder" / "cannot be read: REASON" (a symbolic-link loop, a
+// name longer than the file system allows, a permission on a folder above). Symbolic links are followed.
+inline std::string input_path_problem(const std::filesystem::path& path, bool folder) {
   std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (status.type() == std::filesystem::file_type::not_found) throw Error(named + " does not exist");
-  if (ec) throw Error(named + " cannot be read: " + ec.message());
-  if (status.type() == std::filesystem::file_type::directory) throw Error(named + " is a folder; expected a file");
-  if (status.type() != std::filesystem::file_type::regular)
-    throw Error(named + " is not a regular file (a pipe, device or socket); expected a file");
+  const auto type = std::filesystem::status(path, ec).type();
+  if (type == std::filesystem::file_type::not_found) return "does not exist";
+  if (ec) return "cannot be read: " + ec.message();
+  if (folder) return type == std::filesystem::file_type::directory ? "" : "is not a folder";
+  if (type == std::filesystem::file_type::directory) return "is a folder; expected a file";
+  if (type != std::filesystem::file_type::regular) return "is not a regular file (a pipe, device or socket); expected a file";
+  return "";
 }
 
-// The same for a folder of data: "WHAT 'PATH' does not exist" / "... is not a folder" / "... cannot be
-// read: REASON" (a name longer than the file system allows, a symbolic-link loop).
-inline void require_input_folder(const std::filesystem::path& path, const std::string& what) {
-  const std::string named = what + " '" + excerpt(path.string()) + "'";
-  if (path.empty()) throw Error(what + ": an empty path; expected a folder");
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (status.type() == std::filesystem::file_type::not_found) throw Error(named + " does not exist");
-  if (ec) throw Error(named + " cannot be read: " + ec.message());
-  if (status.type() != std::filesystem::file_type::directory) throw Error(named + " is not a folder");
+// Throws Error "WHAT 'PATH' PROBLEM" (input_path_problem) or "WHAT: an empty path; expected a file
+// name" (a folder). `what` names the input ("model file", "CSV file"); the path is quoted as a short
+// excerpt.
+inline void require_input_path(const std::filesystem::path& path, const std::string& what, bool folder) {
+  if (path.empty()) throw Error(what + ": an empty path; expected a " + (folder ? "folder" : "file name"));
+  const std::string problem = input_path_problem(path, folder);
+  if (!problem.empty()) throw Error(what + " '" + excerpt(path.string()) + "' " + problem);
 }
+inline void require_input_file(const std::filesystem::path& path, const std::string& what) { require_input_path(path, what, false); }
+inline void require_input_folder(const std::filesystem::path& path, const std::string& what) { require_input_path(path, what, true); }
 
 }  // namespace initlab

@@ -144,7 +144,7 @@ expect_error devzero_audit "model file '/dev/zero' is not a regular file" t "$bi
 expect_error fifo_advise "--model file 'pipe' is not a regular file" t "$bin" advise --model file:pipe
 expect_error fifo_propagate "--model file 'pipe' is not a regular file" t "$bin" propagate --model file:pipe --init he_normal --input gaussian:4
 expect_error missing_propagate "--model file 'nope.pt' does not exist" t "$bin" propagate --model file:nope.pt --init he_normal --input gaussian:4
-expect_error fifo_sweep "pipe: cannot read the sweep file: it is not a regular file" t "$bin" sweep pipe --db F.db
+expect_error fifo_sweep "sweep file 'pipe' is not a regular file (a pipe, device or socket)" t "$bin" sweep pipe --db F.db
 expect_error fifo_results "results database 'pipe' is not a regular file" t "$bin" results pipe
 expect_error fifo_report "results database 'pipe' is not a regular file" t "$bin" report pipe -o r.html
 expect_error fifo_db "results database 'pipe' is not a regular file" t "$bin" train --model mlp:2-8-2 --init he_normal --data csv:data.csv,label=y --db pipe
@@ -209,4 +209,16 @@ for kind in text cifar10 idx; do
 done
 expect_error long_name_out "cannot write 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...': File name too long" "$bin" sample normal --shape 4x4 --out "$long300.npy"
 [ ! -e L.db ] && ok || bad "a refused long data folder left L.db"
+
+# 10. A symbolic-link loop is named as one, not as a missing file (results, report and sweep said
+# "does not exist"), and the recorder does not try to open it.
+ln -s loop2 loop1 && ln -s loop1 loop2
+expect_error loop_results "results database 'loop1' cannot be read: Too many levels of symbolic links" "$bin" results loop1
+expect_error loop_report "results database 'loop1' cannot be read: Too many levels of symbolic links" "$bin" report loop1 -o r.html
+expect_error loop_sweep "sweep file 'loop1' cannot be read: Too many levels of symbolic links" "$bin" sweep loop1 --db L.db
+expect_error loop_db "results database 'loop1' cannot be read: Too many levels of symbolic links" \
+  "$bin" train --model mlp:2-8-2 --init he_normal --data csv:data.csv,label=y --db loop1
+# a long --db path is quoted as an excerpt, not echoed whole
+expect_error long_db "results database 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' cannot be read: File name too long" "$bin" results "$long300.db"
+[ ! -e L.db ] && [ ! -e r.html ] && ok || bad "a refused link loop left a file behind"
 finish

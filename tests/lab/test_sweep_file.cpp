@@ -10,6 +10,7 @@
 
 #include "../common/error_of.hpp"
 #include "experiments/sweep_file.hpp"
+#include "initlab/excerpt.hpp"
 
 namespace {
 
@@ -290,8 +291,8 @@ TEST(SweepFileErrors, TomlSyntaxErrorsKeepLineAndColumn) {
 }
 
 TEST(SweepFileErrors, MissingFileIsNamed) {
-  EXPECT_EQ(error_of([] { parse_sweep_file("/nonexistent/sweep.toml"); }), "/nonexistent/sweep.toml: cannot read the sweep file: no such file");
-  EXPECT_EQ(error_of([] { parse_sweep_file(INITLAB_TEST_DATA); }), std::string(INITLAB_TEST_DATA) + ": cannot read the sweep file: it is a directory");
+  EXPECT_EQ(error_of([] { parse_sweep_file("/nonexistent/sweep.toml"); }), "sweep file '/nonexistent/sweep.toml' does not exist");
+  EXPECT_EQ(error_of([] { parse_sweep_file(INITLAB_TEST_DATA); }), "sweep file '" + initlab::excerpt(INITLAB_TEST_DATA) + "' is a folder; expected a file");
 }
 
 // --- the examples ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 
 #include "initlab/error.hpp"
 #include "initlab/excerpt.hpp"
+#include "initlab/input_file.hpp"
 #include "initlab/number_text.hpp"
 
 namespace initlab::lab {
@@ -392,18 +393,15 @@ SweepFile parse_sweep_text(std::string_view text, const std::string& path) {
 }
 
 SweepFile parse_sweep_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw Error(path + ": cannot read the sweep file: it is a directory");
-  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
-    throw Error(excerpt(path) + ": cannot read the sweep file: it is not a regular file (a pipe, device or socket)");
+  require_input_file(path, "sweep file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot read the sweep file: " + (std::filesystem::exists(path, ec) ? "permission denied or unreadable" : "no such file"));
+  if (!in) throw Error("sweep file '" + excerpt(path) + "' cannot be read: permission denied");
   std::string text(kMaxFileBytes + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) throw Error(path + ": cannot read the sweep file");
+  if (in.bad()) throw Error("sweep file '" + excerpt(path) + "' cannot be read");
   text.resize(static_cast<std::size_t>(in.gcount()));
   if (text.size() > kMaxFileBytes)
-    throw Error(path + ": the sweep file is over " + std::to_string(kMaxFileBytes) + " bytes; a sweep file is a page of settings");
+    throw Error(excerpt(path) + ": the sweep file is over " + std::to_string(kMaxFileBytes) + " bytes; a sweep file is a page of settings");
   return parse_sweep_text(text, path);
 }
 

@@ -16,6 +16,7 @@
 
 #include "initlab/error.hpp"
 #include "initlab/excerpt.hpp"
+#include "initlab/input_file.hpp"
 
 namespace initlab::lab {
 namespace {
@@ -158,21 +159,21 @@ bool owner_alive(const std::string& owner, std::int64_t heartbeat_age_seconds) {
   return heartbeat_age_seconds >= 0 && heartbeat_age_seconds < kStaleClaimSeconds;
 }
 
-ResultStore::ResultStore(const std::string& path, StoreMode mode) : path_(path) {
+ResultStore::ResultStore(const std::string& path, StoreMode mode) : path_(path), shown_(excerpt(path)) {
   if (path.empty()) throw Error("the results database path is empty; expected a file name");
+  // A reader needs a regular file; the recorder a regular file or nothing there yet.
+  const std::string problem = input_path_problem(path, false);
+  const bool exists = problem != "does not exist";
+  if (!problem.empty() && (mode == StoreMode::read || exists)) throw Error("results database '" + shown_ + "' " + problem);
   std::error_code ec;
-  const bool exists = std::filesystem::exists(path, ec);
-  if (mode == StoreMode::read && !exists) throw Error("results database '" + path + "' does not exist");
-  if (exists && std::filesystem::is_directory(path, ec)) throw Error("results database '" + path + "' is a folder");
-  // The database and the files SQLite opens beside it: a FIFO would block the open forever.
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+  // The files SQLite opens beside the database: a FIFO would block the open forever.
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
     const std::string file = path + suffix;
     if (std::filesystem::exists(file, ec) && !std::filesystem::is_regular_file(file, ec))
-      throw Error("results database '" + excerpt(path) + "'" + (*suffix ? std::string(": its ") + suffix + " file" : std::string()) +
-                  " is not a regular file (a pipe, device or socket)");
+      throw Error("results database '" + shown_ + "': its " + suffix + " file is not a regular file (a pipe, device or socket)");
   }
   if (exists && std::filesystem::file_size(path, ec) == 0 && !ec) {
-    if (mode == StoreMode::read) throw Error("'" + path + "' is an empty file, not an initlab results database");
+    if (mode == StoreMode::read) throw Error("'" + shown_ + "' is an empty file, not an initlab results database");
   }
   // A reader opens the file read-only. With no write-ahead log beside it (no writer is active and
   // every commit is in the file) it is opened immutable, which creates no -wal / -shm files, so a
@@ -198,7 +199,7 @@ ResultStore::ResultStore(const std::string& path, StoreMode mode) : path_(path) 
     const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
-    throw Error("cannot open results database '" + path + "': " + why);
+    throw Error("cannot open results database '" + shown_ + "': " + why);
   }
   sqlite3_busy_timeout(db_, 30000);  // another process writing: wait, do not fail
   try {
@@ -213,7 +214,7 @@ ResultStore::ResultStore(const std::string& path, StoreMode mode) : path_(path) 
     db_ = nullptr;
     const std::string what = e.what();
     if (what.find("file is not a database") != std::string::npos || what.find("malformed") != std::string::npos)
-      throw Error("'" + path + "' is not an initlab results database (not SQLite)");
+      throw Error("'" + shown_ + "' is not an initlab results database (not SQLite)");
     throw;
   }
 }
@@ -226,7 +227,7 @@ std::optional<int> ResultStore::stored_version() {
   int v = 0;
   const auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (err != std::errc() || end != text.data() + text.size() || v < 1)
-    throw Error("results database '" + path_ + "' has a corrupt schema version '" + text.substr(0, 40) +
+    throw Error("results database '" + shown_ + "' has a corrupt schema version '" + text.substr(0, 40) +
                 "'; expected a whole number from 1 to " + std::to_string(kSchemaVersion));
   return v;
 }
@@ -246,9 +247,9 @@ bool ResultStore::has_table(const char* name) {
 void ResultStore::open_for_reading() {
   const std::optional<int> version = stored_version();
   if (!version || !has_table("experiments") || !has_table("runs") || !has_table("epochs"))
-    throw Error("'" + path_ + "' is a SQLite file but not an initlab results database (no initlab schema)");
+    throw Error("'" + shown_ + "' is a SQLite file but not an initlab results database (no initlab schema)");
   if (*version > kSchemaVersion)
-    throw Error("results database '" + path_ + "' has schema version " + std::to_string(*version) + ", newer than this initlab's " +
+    throw Error("results database '" + shown_ + "' has schema version " + std::to_string(*version) + ", newer than this initlab's " +
                 std::to_string(kSchemaVersion));
   version_ = *version;  // an older schema is read as it is (tables it lacks read as empty)
 }
@@ -259,12 +260,12 @@ void ResultStore::open_for_writing() {
   const auto check_foreign = [&] {
     const bool fresh = !has_table("meta");
     if (!fresh && !has_table("experiments"))
-      throw Error("'" + path_ + "' is a SQLite file but not an initlab results database (no initlab schema)");
+      throw Error("'" + shown_ + "' is a SQLite file but not an initlab results database (no initlab schema)");
     if (fresh) {
       Statement tables(db_, "SELECT count(*) FROM sqlite_master");
       tables.step();
       if (tables.integer(0) > 0)
-        throw Error("'" + path_ + "' is a SQLite database of something else (it has tables, none of them initlab's); refusing to add to it");
+        throw Error("'" + shown_ + "' is a SQLite database of something else (it has tables, none of them initlab's); refusing to add to it");
     }
   };
   check_foreign();
@@ -275,7 +276,7 @@ void ResultStore::open_for_writing() {
     check_foreign();  // again, now that no other writer can change it
     const std::optional<int> version = stored_version();
     if (version && *version > kSchemaVersion)
-      throw Error("results database '" + path_ + "' has schema version " + std::to_string(*version) +
+      throw Error("results database '" + shown_ + "' has schema version " + std::to_string(*version) +
                   ", newer than this initlab's " + std::to_string(kSchemaVersion));
     if (version && *version < 5) {
       // random_normal / random_uniform meant PyTorch's N(0, 1) / U(0, 1) before schema 5 and Keras's
@@ -284,7 +285,7 @@ void ResultStore::open_for_writing() {
       Statement old(db_, "SELECT count(*) FROM runs WHERE init LIKE '%random_normal%' OR init LIKE '%random_uniform%'");
       old.step();
       if (old.integer(0) > 0)
-        throw Error("results database '" + path_ + "' holds " + std::to_string(old.integer(0)) +
+        throw Error("results database '" + shown_ + "' holds " + std::to_string(old.integer(0)) +
                     " run(s) of random_normal / random_uniform from when they meant PyTorch's N(0, 1) / U(0, 1); they now mean "
                     "Keras's N(0, 0.05^2) / U(-0.05, 0.05), so new runs cannot be added beside them: use another --db (this one "
                     "still reads: initlab results / report)");
@@ -316,7 +317,7 @@ nlohmann::json ResultStore::parse_json(const std::string& text, const std::strin
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception&) {
-    throw Error("results database '" + path_ + "': " + what + " is corrupt (not JSON)");
+    throw Error("results database '" + shown_ + "': " + what + " is corrupt (not JSON)");
   }
 }
 
@@ -325,7 +326,7 @@ void ResultStore::exec(const std::string& sql) {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     const std::string why = err ? err : "unknown error";
     sqlite3_free(err);
-    throw Error("results database '" + path_ + "': " + why);
+    throw Error("results database '" + shown_ + "': " + why);
   }
 }
 
@@ -497,7 +498,7 @@ std::vector<WeightHistogram> ResultStore::histograms(std::int64_t run_id) {
     try {
       h.counts = nlohmann::json::parse(q.text(4)).get<std::vector<std::int64_t>>();
     } catch (const std::exception&) {
-      throw Error("results database '" + path_ + "': histogram of run " + std::to_string(run_id) + " layer " + h.layer + " is corrupt");
+      throw Error("results database '" + shown_ + "': histogram of run " + std::to_string(run_id) + " layer " + h.layer + " is corrupt");
     }
     out.push_back(std::move(h));
   }

@@ -97,6 +97,7 @@ class ResultStore {
   // Runs body inside BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows when it throws.
   void transaction(const std::function<void()>& body);
   std::string path_;
+  std::string shown_;  // path_ as error messages quote it (an excerpt)
   sqlite3* db_ = nullptr;
   int version_ = kSchemaVersion;
 };
