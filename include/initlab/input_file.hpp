@@ -16,10 +16,11 @@ namespace initlab {
 // "does not exist" / "is a folder; expected a file" / "is not a regular file (a pipe, device or
 // socket); expected a file" / "is not a folder" / "cannot be read: REASON" (a symbolic-link loop, a
 // name longer than the file system allows, a permission on a folder above). Symbolic links are followed.
+inline constexpr const char* kPathDoesNotExist = "does not exist";
 inline std::string input_path_problem(const std::filesystem::path& path, bool folder) {
   std::error_code ec;
   const auto type = std::filesystem::status(path, ec).type();
-  if (type == std::filesystem::file_type::not_found) return "does not exist";
+  if (type == std::filesystem::file_type::not_found) return kPathDoesNotExist;
   if (ec) return "cannot be read: " + ec.message();
   if (folder) return type == std::filesystem::file_type::directory ? "" : "is not a folder";
   if (type == std::filesystem::file_type::directory) return "is a folder; expected a file";

@@ -163,7 +163,7 @@ ResultStore::ResultStore(const std::string& path, StoreMode mode) : path_(path),
   if (path.empty()) throw Error("the results database path is empty; expected a file name");
   // A reader needs a regular file; the recorder a regular file or nothing there yet.
   const std::string problem = input_path_problem(path, false);
-  const bool exists = problem != "does not exist";
+  const bool exists = problem != kPathDoesNotExist;
   if (!problem.empty() && (mode == StoreMode::read || exists)) throw Error("results database '" + shown_ + "' " + problem);
   std::error_code ec;
   // The files SQLite opens beside the database: a FIFO would block the open forever.
